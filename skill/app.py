@@ -1,0 +1,65 @@
+"""The Flask application factory: ``gunicorn 'skill.app:create_app()'``. No work at import."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from skill.config import load_settings
+from skill.conversation.clock import Clock, system_clock
+
+log = logging.getLogger("porchlight.app")
+
+DEV_WARNING = (
+    "WARNING: development mode: Alexa request signatures are NOT checked. "
+    "Serving loopback only; never expose this server."
+)
+
+
+def create_app(
+    config: Mapping[str, Any] | None = None, *, clock: Clock = system_clock
+) -> Flask:
+    """Build the app from settings (defaults, then PORCHLIGHT_* variables, then ``config``)."""
+    from skill import web
+    from skill.builder import build_skill
+    from skill.logs import UserHasher, configure_logging
+    from skill.storage import open_store
+    from skill.verify import (
+        SignatureVerifier,
+        SigningKeyCache,
+        SkillIdVerifier,
+        TimestampVerifier,
+        load_trust_store,
+    )
+
+    settings = load_settings(config)
+    configure_logging()
+    store = open_store(settings.database_url)
+    skill = build_skill(store, settings, clock)
+    verifiers: list[Any] = []
+    if settings.dev:
+        print(DEV_WARNING, file=sys.stderr)
+        log.warning("signature checking is off (development mode)")
+    else:
+        keys = SigningKeyCache(
+            load_trust_store(settings.ca_bundle), clock, cache_dir=settings.cert_cache_dir
+        )
+        verifiers.append(SignatureVerifier(keys))
+    verifiers.append(TimestampVerifier(clock))
+    if settings.skill_id:
+        verifiers.append(SkillIdVerifier(settings.skill_id))
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.extensions["porchlight.settings"] = settings
+    app.extensions["porchlight.store"] = store
+    app.extensions["porchlight.skill"] = skill
+    app.extensions["porchlight.endpoint"] = web.AlexaEndpoint(
+        skill, verifiers, UserHasher(settings.log_key)
+    )
+    web.register(app)
+    return app

@@ -1,0 +1,61 @@
+"""The one skill object: every handler, in one explicit order, over one store.
+
+Order matters: the first handler whose ``can_handle`` is true answers. Consent comes
+first so that "not now" wins from every state; the catch-alls come last.
+"""
+
+from __future__ import annotations
+
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+
+from skill.config import Settings
+from skill.conversation.clock import Clock, system_clock
+from skill.envelope import TolerantSerializer
+from skill.handlers import builtins, consent, prompts
+from skill.handlers.common import Services
+from skill.storage import HouseholdStore
+
+
+def build_skill_builder(
+    store: HouseholdStore, settings: Settings, clock: Clock = system_clock
+) -> CustomSkillBuilder:
+    """A skill builder with every handler registered; ``.create()`` or ``.lambda_handler()``."""
+    services = Services(settings=settings, clock=clock)
+    builder = CustomSkillBuilder(persistence_adapter=store)
+    for handler in (
+        builtins.SessionEndedHandler(),
+        consent.NotNowHandler(services),
+        consent.PauseHandler(services),
+        consent.ResumeHandler(services),
+        prompts.LaunchHandler(services),
+        prompts.TonightsPromptHandler(services),
+        prompts.AnotherPromptHandler(services),
+        prompts.GentlerHandler(services),
+        prompts.DeeperHandler(services),
+        prompts.YesToOfferHandler(services),
+        builtins.HelpHandler(services),
+        builtins.GoodbyeHandler(services),
+        builtins.NoThanksHandler(services),
+        builtins.FallbackHandler(services),
+        builtins.UnhandledRequestHandler(),
+    ):
+        builder.add_request_handler(handler)
+    builder.add_exception_handler(builtins.ApologyExceptionHandler())
+    return builder
+
+
+def build_skill(store: HouseholdStore, settings: Settings, clock: Clock = system_clock
+                ) -> CustomSkill:
+    """The skill every entry point serves: Flask, AWS Lambda and rehearsal."""
+    skill = build_skill_builder(store, settings, clock).create()
+    skill.serializer = TolerantSerializer()
+    return skill
+
+
+def handled_intents(skill: CustomSkill) -> frozenset[str]:
+    """Every intent some handler answers by name: the interaction model must name exactly these."""
+    names: set[str] = set()
+    for mapping in skill.request_dispatcher.request_mappers[0].request_handler_chains:
+        names.update(getattr(mapping.request_handler, "intents", ()))
+    return frozenset(names)

@@ -1,0 +1,44 @@
+"""The ``porchlight`` command: serve the skill (more commands join as they land)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from skill import __version__
+from skill.config import load_settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="porchlight")
+def main() -> None:
+    """Porch Light: one gentle conversation prompt an evening, for couples, on Alexa."""
+
+
+@main.command()
+@click.option("--host", help="Address to listen on [env PORCHLIGHT_HOST; default 127.0.0.1].")
+@click.option("--port", type=int, help="Port [env PORCHLIGHT_PORT; default 5000].")
+@click.option("--database-url", help="sqlite:///PATH [env PORCHLIGHT_DATABASE_URL].")
+@click.option("--skill-id", help="Your Alexa skill id [env PORCHLIGHT_SKILL_ID].")
+@click.option("--dev", is_flag=True, default=None,
+              help="No signature checks, loopback only [env PORCHLIGHT_DEV].")
+def serve(**options: Any) -> None:
+    """Serve the skill at http://HOST:PORT/alexa (signature verification on)."""
+    from werkzeug.serving import run_simple
+
+    from skill.app import create_app
+
+    try:
+        settings = load_settings(options)
+        app = create_app(options)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"Porch Light is listening on http://{settings.host}:{settings.port}/alexa",
+               err=True)
+    run_simple(settings.host, settings.port, app, threaded=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

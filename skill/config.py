@@ -1,0 +1,109 @@
+"""Every setting, its default and its environment variable.
+
+Settings are read once, from defaults, then the environment (``PORCHLIGHT_*``),
+then explicit overrides (command-line options or a test's ``config`` dict).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+ENV_PREFIX = "PORCHLIGHT_"
+
+
+def default_database_url() -> str:
+    """A SQLite file in the user's data directory."""
+    data_dir = Path(platformdirs.user_data_dir("porch-light", appauthor=False))
+    return f"sqlite:///{data_dir / 'porchlight.sqlite3'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The service's settings; each field's environment variable is PORCHLIGHT_<NAME>."""
+
+    host: str = "127.0.0.1"
+    """Address `porchlight serve` listens on."""
+    port: int = 5000
+    """Port `porchlight serve` listens on."""
+    database_url: str = field(default_factory=default_database_url)
+    """Where household state lives: sqlite:///PATH (default: the user's data directory)."""
+    skill_id: str | None = None
+    """The Alexa skill id; when set, requests for any other skill get 400."""
+    dev: bool = False
+    """Development mode: no signature checks (timestamps still checked); loopback only."""
+    ca_bundle: str | None = None
+    """PEM file of trusted roots for Alexa's signing chain (default: certifi's bundle)."""
+    cert_cache_dir: str | None = None
+    """Folder of signing chains, one <sha256-of-url>.pem each; read before fetching."""
+    max_body_bytes: int = 128 * 1024
+    """Largest request body accepted; larger ones get 413."""
+    default_timezone: str | None = None
+    """IANA time zone for evenings when the device's is unknown (default: by locale)."""
+    log_key: str | None = None
+    """Secret for the keyed hash of user ids in logs (default: random per process)."""
+
+    def validate(self) -> None:
+        """Raise ValueError with a message for the operator when settings cannot work."""
+        if not 0 < self.port < 65536:
+            raise ValueError(f"port must be between 1 and 65535, not {self.port}")
+        if self.dev and not is_loopback(self.host):
+            raise ValueError(
+                f"--dev turns signature checking off, so it serves loopback only, not {self.host}"
+            )
+        if self.max_body_bytes < 1024:
+            raise ValueError("max_body_bytes must be at least 1024")
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and any loopback address."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _coerce(name: str, raw: str, annotation: Any) -> Any:
+    text = str(annotation)
+    if "bool" in text:
+        lowered = raw.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off", ""):
+            return False
+        raise ValueError(f"{ENV_PREFIX}{name.upper()} must be true or false, not {raw!r}")
+    if "int" in text:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{name.upper()} must be a whole number") from None
+    return raw or None
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Defaults, then PORCHLIGHT_* environment variables, then ``overrides`` (None is ignored)."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for spec in dataclasses.fields(Settings):
+        raw = environ.get(ENV_PREFIX + spec.name.upper())
+        if raw is not None:
+            values[spec.name] = _coerce(spec.name, raw, spec.type)
+    for key, value in (overrides or {}).items():
+        if key not in {spec.name for spec in dataclasses.fields(Settings)}:
+            raise ValueError(f"unknown setting {key!r}")
+        if value is not None:
+            values[key] = value
+    settings = Settings(**values)
+    settings.validate()
+    return settings

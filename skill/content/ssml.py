@@ -1,0 +1,47 @@
+"""Small, strict helpers for Alexa SSML: escaping, checking, and plain text for cards."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
+
+ALEXA_SSML_TAGS = frozenset({
+    "speak", "break", "prosody", "emphasis", "s", "p", "say-as", "sub", "phoneme", "lang",
+    "voice", "w", "audio", "mark", "amazon:effect", "amazon:domain", "amazon:emotion",
+})
+_AMAZON_NS = "urn:porchlight:amazon"
+_TAG = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"\s+")
+
+
+def escape_text(text: str) -> str:
+    """Plain text made safe to put inside SSML."""
+    return escape(text, {'"': "&quot;"})
+
+
+def ssml_errors(inner: str) -> list[str]:
+    """Problems that would make Alexa reject ``<speak>inner</speak>``; empty when valid."""
+    document = inner.replace("amazon:", "amazon_")
+    try:
+        root = ET.fromstring(f"<speak>{document}</speak>")
+    except ET.ParseError as error:
+        return [f"not well-formed XML: {error}"]
+    problems = []
+    for element in root.iter():
+        tag = element.tag.replace("amazon_", "amazon:")
+        if tag not in ALEXA_SSML_TAGS:
+            problems.append(f"<{tag}> is not an Alexa SSML tag")
+        if tag == "break" and not re.fullmatch(
+            r"(\d{1,5}ms|\d{1,2}(\.\d+)?s)", element.get("time", "")
+        ) and element.get("strength") is None:
+            problems.append("<break> needs time like '500ms' or '1s' (at most 10s)")
+    return problems
+
+
+def to_plain_text(inner: str) -> str:
+    """Speech with its tags removed, for cards and logs of our own lines."""
+    text = _TAG.sub(" ", inner)
+    text = text.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
+    text = text.replace("&amp;", "&")
+    return _SPACES.sub(" ", text).strip()

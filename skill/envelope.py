@@ -1,0 +1,53 @@
+"""Reading request envelopes the way real Alexa traffic needs.
+
+The ASK SDK's serializer rejects a whole envelope when its request type is newer
+than the SDK's model (Alexa adds request types over time). ``TolerantSerializer``
+reads such an envelope with a plain ``Request`` carrying the new type, id,
+timestamp and locale, so verification still runs and a catch-all handler can
+answer calmly instead of the endpoint refusing the request.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ask_sdk_core.exceptions import SerializationException
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import Request, RequestEnvelope
+
+_KNOWN_REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
+_STAND_IN_TYPE = "SessionEndedRequest"
+
+
+class TolerantSerializer(DefaultSerializer):  # type: ignore[misc]
+    """The SDK's serializer, plus envelopes whose request type the SDK does not know yet."""
+
+    def deserialize(self, payload: Any, obj_type: Any) -> Any:
+        try:
+            return super().deserialize(payload, obj_type)
+        except SerializationException:
+            if obj_type is not RequestEnvelope:
+                raise
+            return self._with_unknown_request(payload)
+
+    def _with_unknown_request(self, payload: Any) -> Any:
+        try:
+            envelope = json.loads(payload)
+            request = envelope["request"]
+            request_type = request["type"]
+        except (ValueError, TypeError, KeyError):
+            raise SerializationException("not a request envelope") from None
+        if not isinstance(request_type, str) or request_type in _KNOWN_REQUEST_TYPES:
+            raise SerializationException(f"invalid {request_type!r} request") from None
+        stand_in = {key: request[key] for key in ("requestId", "timestamp", "locale")
+                    if key in request}
+        envelope["request"] = {**stand_in, "type": _STAND_IN_TYPE}
+        parsed = super().deserialize(json.dumps(envelope), RequestEnvelope)
+        parsed.request = Request(
+            object_type=request_type,
+            request_id=parsed.request.request_id,
+            timestamp=parsed.request.timestamp,
+            locale=parsed.request.locale,
+        )
+        return parsed

@@ -1,0 +1,1 @@
+"""Small single-purpose request handlers, registered in one order by skill.builder."""

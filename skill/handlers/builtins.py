@@ -1,0 +1,113 @@
+"""Alexa's required built-ins, the session end, and a safe answer to anything unknown."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_request_type
+from ask_sdk_model import Response
+
+from skill.content import content_for
+from skill.handlers.common import Turn, TurnHandler, request_type
+
+log = logging.getLogger("porchlight.skill")
+
+
+class HelpHandler(TurnHandler):
+    """Help: what to say, that "not now" always works, and what Porch Light is not."""
+
+    intents = ("AMAZON.HelpIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        turn.set_offer(None)
+        return turn.ask(turn.line("help"), turn.line("help_reprompt"))
+
+
+class GoodbyeHandler(TurnHandler):
+    """Stop, Cancel and Navigate Home with no offer waiting: a short goodbye."""
+
+    intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
+
+    def respond(self, turn: Turn) -> Response:
+        return turn.end(turn.line("goodbye"))
+
+
+class NoThanksHandler(TurnHandler):
+    """ "No" with nothing offered: fine, and goodnight."""
+
+    intents = ("AMAZON.NoIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        return turn.end(turn.line("no_thanks"))
+
+
+class FallbackHandler(TurnHandler):
+    """AMAZON.FallbackIntent, a stray "yes", and any intent this skill does not know."""
+
+    intents = ("AMAZON.FallbackIntent", "AMAZON.YesIntent")
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_request_type("IntentRequest")(handler_input))
+
+    def respond(self, turn: Turn) -> Response:
+        return turn.ask(turn.line("fallback"), turn.line("fallback_reprompt"))
+
+
+class SessionEndedHandler(AbstractRequestHandler):  # type: ignore[misc]
+    """The session closed (the user left, or silence): nothing to say."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_request_type("SessionEndedRequest")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        error = getattr(request, "error", None)
+        log.info(
+            "session ended",
+            extra={"reason": str(getattr(request, "reason", "") or ""),
+                   "error_type": str(getattr(error, "object_type", "") or "") if error else ""},
+        )
+        return handler_input.response_builder.response
+
+
+class UnhandledRequestHandler(AbstractRequestHandler):  # type: ignore[misc]
+    """Any other request type (skill events, display events, newer ones): an empty answer."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        log.info("request type not handled", extra={"request_type": request_type(handler_input)})
+        return handler_input.response_builder.response
+
+
+class ApologyExceptionHandler(AbstractExceptionHandler):  # type: ignore[misc]
+    """Anything unexpected: log where (never what was said) and apologise calmly."""
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        log.error(
+            "unexpected error while handling a request",
+            extra={"request_id": _request_id(handler_input),
+                   "error_type": type(exception).__name__,
+                   "where": _frames(exception)},
+        )
+        locale = getattr(handler_input.request_envelope.request, "locale", None)
+        speech = content_for(locale).line("error", _request_id(handler_input))
+        return handler_input.response_builder.speak(speech).set_should_end_session(True).response
+
+
+def _request_id(handler_input: HandlerInput) -> str:
+    return str(getattr(handler_input.request_envelope.request, "request_id", "") or "")
+
+
+def _frames(exception: BaseException) -> list[str]:
+    """File, line and function of each frame: where it failed, without any values."""
+    summary: Any = traceback.extract_tb(exception.__traceback__)
+    return [f"{frame.filename}:{frame.lineno}:{frame.name}" for frame in summary][-6:]

@@ -1,0 +1,172 @@
+"""What every handler needs: the turn's time, household, words and response."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+from typing import Any
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+from ask_sdk_model.ui import SimpleCard
+
+from skill.config import Settings
+from skill.content import Content, content_for
+from skill.content.ssml import escape_text, to_plain_text
+from skill.conversation.clock import Clock, evening_of, resolve_timezone
+from skill.conversation.prompts import Prompt, record_prompt
+from skill.conversation.state import Household, Offer
+from skill.storage import household_key_of
+
+log = logging.getLogger("porchlight.skill")
+
+OFFER_ATTRIBUTE = "offer"
+
+
+@dataclass(frozen=True)
+class Services:
+    """What handlers are built with: settings and a clock (content is per locale)."""
+
+    settings: Settings
+    clock: Clock
+
+
+class Turn:
+    """One request as the conversation sees it. Loads the household lazily, saves on demand."""
+
+    def __init__(self, handler_input: HandlerInput, services: Services) -> None:
+        self.handler_input = handler_input
+        self.services = services
+        self.request = handler_input.request_envelope.request
+        self.locale: str = getattr(self.request, "locale", None) or "en-US"
+        self.content: Content = content_for(self.locale)
+        self.now: datetime = services.clock()
+        self.zone = resolve_timezone(services.settings.default_timezone, self.locale)
+        self.evening: date = evening_of(self.now, self.zone)
+        self.request_id: str = str(getattr(self.request, "request_id", "") or "")
+
+    @cached_property
+    def household(self) -> Household:
+        attributes = self.handler_input.attributes_manager.persistent_attributes
+        return Household.from_attributes(attributes)
+
+    @cached_property
+    def key(self) -> str:
+        """The household's storage key (a hash, never the user id)."""
+        return household_key_of(self.handler_input.request_envelope)
+
+    def save(self, household: Household) -> None:
+        """Write the household now, durably, before the response is sent."""
+        manager = self.handler_input.attributes_manager
+        manager.persistent_attributes = household.to_attributes()
+        manager.save_persistent_attributes()
+        self.__dict__["household"] = household
+
+    @property
+    def in_session(self) -> bool:
+        return self.handler_input.request_envelope.session is not None
+
+    @property
+    def offer(self) -> Offer | None:
+        """The question the skill is waiting on in this session, if any."""
+        return pending_offer(self.handler_input)
+
+    def set_offer(self, offer: Offer | None) -> None:
+        if self.in_session:
+            attributes = self.handler_input.attributes_manager.session_attributes
+            if offer is None:
+                attributes.pop(OFFER_ATTRIBUTE, None)
+            else:
+                attributes[OFFER_ATTRIBUTE] = str(offer)
+
+    def line(self, key: str, **values: str) -> str:
+        """A spoken line, the variant rotated per request."""
+        return self.content.line(key, self.request_id, **values)
+
+    def end(self, speech: str) -> Response:
+        """Say ``speech`` and close the session (the microphone does not stay open)."""
+        self.set_offer(None)
+        builder = self.handler_input.response_builder
+        return builder.speak(speech).set_should_end_session(True).response
+
+    def ask(self, speech: str, reprompt: str | None = None) -> Response:
+        """Say ``speech`` and listen; no reprompt means wait quietly without asking again."""
+        builder = self.handler_input.response_builder.speak(speech)
+        if reprompt:
+            builder.ask(reprompt)
+        return builder.set_should_end_session(False).response
+
+    def deliver_prompt(self, household: Household, prompt: Prompt, intro_key: str,
+                       *, remember: bool = True) -> Response:
+        """Speak a prompt slowly, say how to continue, send its card, and end the session."""
+        if remember:
+            household = record_prompt(household, prompt, self.now, self.evening)
+            self.save(household)
+        speech = self.line(intro_key) + prompt_ssml(prompt) + self.line("prompt_continue")
+        if household.cards:
+            card = SimpleCard(title=to_plain_text(self.line("card_title")), content=prompt.text)
+            self.handler_input.response_builder.set_card(card)
+        return self.end(speech)
+
+
+def prompt_ssml(prompt: Prompt) -> str:
+    """A prompt as warm, slightly slower speech, with its listening nudge after a beat."""
+    speech = f'<prosody rate="92%">{escape_text(prompt.text)}</prosody>'
+    if prompt.nudge:
+        speech += f'<break time="700ms"/>{escape_text(prompt.nudge)}'
+    return speech
+
+
+class TurnHandler(AbstractRequestHandler, ABC):  # type: ignore[misc]
+    """A request handler that works on a ``Turn``; subclasses say when and how.
+
+    By default a handler answers the intents named in ``intents``.
+    """
+
+    intents: tuple[str, ...] = ()
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return intent_name(handler_input) in self.intents
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.respond(Turn(handler_input, self.services))
+
+    @abstractmethod
+    def respond(self, turn: Turn) -> Response:
+        """The response to this turn."""
+
+
+def pending_offer(handler_input: HandlerInput) -> Offer | None:
+    """The question the skill asked in this session and is waiting on, if any."""
+    if handler_input.request_envelope.session is None:
+        return None
+    raw = handler_input.attributes_manager.session_attributes.get(OFFER_ATTRIBUTE)
+    try:
+        return Offer(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def request_type(handler_input: HandlerInput) -> str:
+    return str(getattr(handler_input.request_envelope.request, "object_type", "") or "")
+
+
+def intent_name(handler_input: HandlerInput) -> str | None:
+    request = handler_input.request_envelope.request
+    intent = getattr(request, "intent", None)
+    return str(intent.name) if intent is not None and intent.name else None
+
+
+def slot_value(handler_input: HandlerInput, name: str) -> str | None:
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    slots: dict[str, Any] = getattr(intent, "slots", None) or {}
+    slot = slots.get(name)
+    value = getattr(slot, "value", None)
+    return str(value) if value else None

@@ -1,0 +1,68 @@
+"""Consent handlers: "not now" from any state, pauses and "we're back" (PRODUCT.md section 3).
+
+A withdrawal is saved inside its handler, before the response exists: the ASK SDK's
+response interceptors do not run when a handler raises, so nothing here relies on them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill.conversation import consent
+from skill.conversation.state import Declined
+from skill.handlers.common import Turn, TurnHandler, intent_name, pending_offer, slot_value
+
+log = logging.getLogger("porchlight.consent")
+
+DEEP_LEVEL = 3
+OFFER_DECLINING_INTENTS = ("AMAZON.NoIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent")
+
+
+class NotNowHandler(TurnHandler):
+    """ "Not now", or No / Stop / Cancel while the skill waits on an offer: a withdrawal."""
+
+    intents = ("NotNowIntent",)
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        name = intent_name(handler_input)
+        if name in self.intents:
+            return True
+        return name in OFFER_DECLINING_INTENTS and pending_offer(handler_input) is not None
+
+    def respond(self, turn: Turn) -> Response:
+        household, withdrawal = consent.record_withdrawal(
+            turn.household, turn.now, turn.evening, turn.offer
+        )
+        household = consent.forget_offer_context(household)
+        turn.save(household)
+        log.info("withdrawal recorded", extra={"declined": str(withdrawal.declined)})
+        deep = withdrawal.declined is Declined.PROMPT and (withdrawal.level or 0) >= DEEP_LEVEL
+        return turn.end(turn.line("not_now_after_deep" if deep else "not_now"))
+
+
+class PauseHandler(TurnHandler):
+    """ "Pause for two weeks": no offers and no reminders for that span."""
+
+    intents = ("PauseIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        span = consent.parse_duration(slot_value(turn.handler_input, "duration"))
+        household, until = consent.pause(turn.household, turn.now, span or consent.DEFAULT_PAUSE)
+        turn.save(household)
+        local = until.astimezone(turn.zone)
+        return turn.end(turn.line("paused", until=f"{local:%A}, {local:%B} {local.day}"))
+
+
+class ResumeHandler(TurnHandler):
+    """ "We're back": ends a pause early."""
+
+    intents = ("ResumeIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        if consent.paused_until(turn.household, turn.now) is None:
+            return turn.end(turn.line("not_paused"))
+        turn.save(consent.resume(turn.household, turn.now))
+        return turn.end(turn.line("resumed"))

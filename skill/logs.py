@@ -1,0 +1,65 @@
+"""Private, structured logs: one JSON line per request; never slot values, text or raw ids."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import sys
+from typing import Any
+
+REQUEST_LOGGER = "porchlight.request"
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    """A log record as one JSON object: time, level, logger, message and its ``extra`` fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
+        return json.dumps(entry, default=str, sort_keys=False)
+
+
+class UserHasher:
+    """A keyed hash of Alexa user ids, so logs can group a household's requests privately."""
+
+    def __init__(self, key: str | None) -> None:
+        self._key = (key or secrets.token_hex(32)).encode("utf-8")
+
+    def __call__(self, user_id: str | None) -> str | None:
+        if not user_id:
+            return None
+        return hmac.new(self._key, user_id.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time (test captures included)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """Send porchlight.* logs to stderr as JSON lines (once per process)."""
+    root = logging.getLogger("porchlight")
+    if any(getattr(h, "porchlight", False) for h in root.handlers):
+        return
+    handler = _StderrHandler()
+    handler.setFormatter(JsonFormatter())
+    handler.porchlight = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)
+    root.propagate = False

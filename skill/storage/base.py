@@ -1,0 +1,79 @@
+"""The household store behind the ASK SDK's persistence-adapter interface.
+
+A store keeps, per household key, one state document and an append-only list of
+events. ``save`` replaces the document and adds events it has not seen; it never
+removes an event, so a withdrawal recorded by one request survives a later save
+from another request that loaded the household before it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from typing import Any
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.exceptions import PersistenceException
+
+EVENTS = "events"
+
+
+class StoreError(PersistenceException):  # type: ignore[misc]
+    """Any failure of the backing database, as one exception type."""
+
+
+def user_id_of(request_envelope: Any) -> str | None:
+    """The Alexa user id from the envelope's context, or from its session."""
+    for holder in (
+        getattr(getattr(request_envelope, "context", None), "system", None),
+        getattr(request_envelope, "session", None),
+    ):
+        user_id = getattr(getattr(holder, "user", None), "user_id", None)
+        if user_id:
+            return str(user_id)
+    return None
+
+
+def household_key(user_id: str) -> str:
+    """The key a household is stored under: SHA-256 of the Alexa user id, never the id."""
+    return hashlib.sha256(user_id.encode("utf-8")).hexdigest()
+
+
+def household_key_of(request_envelope: Any) -> str:
+    """The household key for a request; requests without a user cannot keep state."""
+    user_id = user_id_of(request_envelope)
+    if not user_id:
+        raise StoreError("the request names no Alexa user")
+    return household_key(user_id)
+
+
+class HouseholdStore(AbstractPersistenceAdapter, ABC):  # type: ignore[misc]
+    """A persistence adapter keyed by household; subclasses only say how to store."""
+
+    @abstractmethod
+    def load(self, key: str) -> dict[str, Any]:
+        """The household's document with its events under ``"events"``; {} when new."""
+
+    @abstractmethod
+    def save(self, key: str, attributes: dict[str, Any]) -> None:
+        """Replace the document and append any events not stored yet."""
+
+    @abstractmethod
+    def delete(self, key: str) -> None:
+        """Remove everything kept about the household."""
+
+    @abstractmethod
+    def check(self) -> None:
+        """Raise StoreError when the store cannot serve requests."""
+
+    def close(self) -> None:
+        """Release connections; the store may not be used afterwards."""
+
+    def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
+        return self.load(household_key_of(request_envelope))
+
+    def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
+        self.save(household_key_of(request_envelope), attributes)
+
+    def delete_attributes(self, request_envelope: Any) -> None:
+        self.delete(household_key_of(request_envelope))

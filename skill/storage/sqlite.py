@@ -1,0 +1,160 @@
+"""SQLite household store: WAL, one connection per thread, migrations by version."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from skill.storage.base import EVENTS, HouseholdStore, StoreError
+
+BUSY_TIMEOUT_MS = 1000
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: households and their append-only events
+    """
+    CREATE TABLE households (
+        key TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE household_events (
+        key TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (key, event_id)
+    );
+    CREATE INDEX household_events_by_time ON household_events (key, at);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SQLiteStore(HouseholdStore):
+    """Households in one SQLite file; safe for many threads and processes."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(Path(path).expanduser())
+        try:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create the folder for {self.path}: {error}") from error
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self.upgrade()
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            try:
+                connection = sqlite3.connect(
+                    self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                    check_same_thread=False,
+                )
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=FULL")
+                connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            except sqlite3.Error as error:
+                raise StoreError(f"cannot open the SQLite store: {error}") from error
+            self._local.connection = connection
+            with self._connections_lock:
+                self._connections.append(connection)
+        return connection
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        connection = self._connection()
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+        except sqlite3.Error as error:
+            raise StoreError(f"SQLite write failed: {error}") from error
+
+    def schema_version(self) -> int:
+        """The version the database is at."""
+        try:
+            row = self._connection().execute("PRAGMA user_version").fetchone()
+        except sqlite3.Error as error:
+            raise StoreError(f"SQLite read failed: {error}") from error
+        return int(row[0])
+
+    def upgrade(self) -> int:
+        """Apply pending migrations; returns the resulting schema version."""
+        with self._write() as connection:
+            version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the database is at schema {version}, newer than this Porch Light knows "
+                    f"({SCHEMA_VERSION}); upgrade Porch Light"
+                )
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in filter(str.strip, script.split(";")):
+                    connection.execute(statement)
+                connection.execute(f"PRAGMA user_version={number}")
+        return SCHEMA_VERSION
+
+    def load(self, key: str) -> dict[str, Any]:
+        try:
+            connection = self._connection()
+            row = connection.execute(
+                "SELECT state FROM households WHERE key = ?", (key,)
+            ).fetchone()
+            events = connection.execute(
+                "SELECT body FROM household_events WHERE key = ? ORDER BY at, event_id", (key,)
+            ).fetchall()
+        except sqlite3.Error as error:
+            raise StoreError(f"SQLite read failed: {error}") from error
+        attributes: dict[str, Any] = json.loads(row[0]) if row else {}
+        if events:
+            attributes[EVENTS] = [json.loads(body) for (body,) in events]
+        return attributes
+
+    def save(self, key: str, attributes: dict[str, Any]) -> None:
+        document = {name: value for name, value in attributes.items() if name != EVENTS}
+        events = [
+            (key, str(event["id"]), str(event["at"]), json.dumps(event, sort_keys=True))
+            for event in attributes.get(EVENTS) or ()
+        ]
+        now = datetime.now(UTC).isoformat()
+        with self._write() as connection:
+            connection.execute(
+                "INSERT INTO households (key, state, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET state = excluded.state, "
+                "updated_at = excluded.updated_at",
+                (key, json.dumps(document, sort_keys=True), now),
+            )
+            connection.executemany(
+                "INSERT OR IGNORE INTO household_events (key, event_id, at, body) "
+                "VALUES (?, ?, ?, ?)",
+                events,
+            )
+
+    def delete(self, key: str) -> None:
+        with self._write() as connection:
+            connection.execute("DELETE FROM household_events WHERE key = ?", (key,))
+            connection.execute("DELETE FROM households WHERE key = ?", (key,))
+
+    def check(self) -> None:
+        try:
+            self._connection().execute("SELECT 1 FROM households LIMIT 1").fetchall()
+        except sqlite3.Error as error:
+            raise StoreError(f"SQLite store is unavailable: {error}") from error
+
+    def close(self) -> None:
+        with self._connections_lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+        self._local = threading.local()

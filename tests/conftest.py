@@ -1,0 +1,99 @@
+"""Shared fixtures: an app on a temporary database, a settable clock, and a signing Alexa."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from skill.app import create_app
+from skill.conversation.clock import SettableClock
+from skill.storage import HouseholdStore
+from tests.envelopes import SKILL_ID, Device, dumps
+from tests.signing import TestAuthority
+
+# 9 p.m. in New York on a Friday: an ordinary evening.
+EVENING = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def authority(tmp_path_factory: pytest.TempPathFactory) -> TestAuthority:
+    return TestAuthority(tmp_path_factory.mktemp("authority"), EVENING - timedelta(days=30))
+
+
+@pytest.fixture
+def clock() -> SettableClock:
+    return SettableClock(EVENING)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'porchlight.sqlite3'}"
+
+
+@pytest.fixture
+def app_config(database_url: str, authority: TestAuthority) -> dict[str, Any]:
+    return {
+        "database_url": database_url,
+        "skill_id": SKILL_ID,
+        "ca_bundle": str(authority.ca_bundle),
+        "cert_cache_dir": str(authority.cert_cache_dir),
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any], clock: SettableClock) -> Iterator[Flask]:
+    application = create_app(app_config, clock=clock)
+    yield application
+    application.extensions["porchlight.store"].close()
+
+
+@pytest.fixture
+def store(app: Flask) -> HouseholdStore:
+    store: HouseholdStore = app.extensions["porchlight.store"]
+    return store
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class Alexa:
+    """Sends signed requests to the endpoint, as the Alexa service does."""
+
+    def __init__(self, client: FlaskClient, authority: TestAuthority) -> None:
+        self.client = client
+        self.authority = authority
+
+    def post(self, envelope: dict[str, Any]) -> Any:
+        body = dumps(envelope)
+        return self.client.post("/alexa", data=body, headers=self.authority.sign(body))
+
+    def send(self, device: Device, envelope: dict[str, Any]) -> dict[str, Any]:
+        """Post, require 200, let the device follow the session, return the JSON."""
+        response = self.post(envelope)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        payload: dict[str, Any] = response.get_json()
+        device.follow(payload)
+        return payload
+
+
+@pytest.fixture
+def alexa(client: FlaskClient, authority: TestAuthority) -> Alexa:
+    return Alexa(client, authority)
+
+
+@pytest.fixture
+def device(clock: SettableClock) -> Device:
+    return Device(clock)
+
+
+def speech(payload: dict[str, Any]) -> str:
+    """The SSML a response speaks."""
+    return str(payload["response"].get("outputSpeech", {}).get("ssml", ""))

@@ -1,0 +1,103 @@
+"""Request envelopes shaped like the ones real Alexa devices send."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-porchlight01"
+USER_ID = "amzn1.ask.account.AEXAMPLEHOUSEHOLDONE0000000000000000000000000000000000000000"
+
+
+def _stamp(at: datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Device:
+    """One Echo in a household: keeps its session open between turns, like Alexa does."""
+
+    def __init__(self, at: Any, *, user_id: str = USER_ID, locale: str = "en-US",
+                 skill_id: str = SKILL_ID, screen: bool = False) -> None:
+        self.clock = at
+        self.user_id = user_id
+        self.locale = locale
+        self.skill_id = skill_id
+        self.screen = screen
+        self.device_id = "amzn1.ask.device.A" + uuid.uuid4().hex.upper()
+        self.session: dict[str, Any] | None = None
+
+    def _context(self) -> dict[str, Any]:
+        interfaces: dict[str, Any] = {"AudioPlayer": {}}
+        if self.screen:
+            interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": "2023.3"}}
+        context: dict[str, Any] = {
+            "System": {
+                "application": {"applicationId": self.skill_id},
+                "user": {"userId": self.user_id},
+                "device": {"deviceId": self.device_id, "supportedInterfaces": interfaces},
+                "apiEndpoint": "https://api.amazonalexa.com",
+                "apiAccessToken": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.token.signature",
+            },
+        }
+        if self.screen:
+            context["Viewport"] = {"experiences": [{"canRotate": False, "canResize": False}],
+                                   "mode": "HUB", "shape": "RECTANGLE", "pixelWidth": 1280,
+                                   "pixelHeight": 800, "dpi": 160}
+        return context
+
+    def envelope(self, request: dict[str, Any], *, new_session: bool | None = None
+                 ) -> dict[str, Any]:
+        """Wrap ``request`` with context and, for session requests, the session."""
+        now = self.clock()
+        request = {"requestId": "amzn1.echo-api.request." + str(uuid.uuid4()),
+                   "timestamp": _stamp(now), "locale": self.locale, **request}
+        envelope: dict[str, Any] = {"version": "1.0", "context": self._context(),
+                                    "request": request}
+        if new_session is None:
+            new_session = self.session is None
+        if new_session or self.session is None:
+            self.session = {"new": True, "sessionId": "amzn1.echo-api.session." + str(uuid.uuid4()),
+                            "application": {"applicationId": self.skill_id},
+                            "user": {"userId": self.user_id}, "attributes": {}}
+        else:
+            self.session = {**self.session, "new": False}
+        envelope["session"] = dict(self.session)
+        return envelope
+
+    def launch(self) -> dict[str, Any]:
+        self.session = None
+        return self.envelope({"type": "LaunchRequest", "shouldLinkResultBeReturned": False})
+
+    def intent(self, name: str, slots: dict[str, str] | None = None, *,
+               one_shot: bool = False) -> dict[str, Any]:
+        """An IntentRequest; ``one_shot`` starts a new session ("Alexa, tell Porch Light ...")."""
+        if one_shot:
+            self.session = None
+        request = {
+            "type": "IntentRequest",
+            "dialogState": "COMPLETED" if slots else "STARTED",
+            "intent": {
+                "name": name,
+                "confirmationStatus": "NONE",
+                "slots": {k: {"name": k, "value": v, "confirmationStatus": "NONE",
+                              "source": "USER"} for k, v in (slots or {}).items()},
+            },
+        }
+        return self.envelope(request)
+
+    def session_ended(self, reason: str = "USER_INITIATED") -> dict[str, Any]:
+        return self.envelope({"type": "SessionEndedRequest", "reason": reason})
+
+    def follow(self, response_json: dict[str, Any]) -> None:
+        """Carry session attributes forward, or forget the session when it ended."""
+        if response_json.get("response", {}).get("shouldEndSession", True) is not False:
+            self.session = None
+        elif self.session is not None:
+            self.session["attributes"] = response_json.get("sessionAttributes") or {}
+
+
+def dumps(envelope: dict[str, Any]) -> bytes:
+    """Serialise like Alexa: compact JSON, UTF-8."""
+    return json.dumps(envelope, separators=(",", ":")).encode("utf-8")
