@@ -72,7 +72,8 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _coerce(name: str, raw: str, annotation: Any) -> Any:
+def _coerce(label: str, raw: str, annotation: Any) -> Any:
+    """Text from the environment (or a text override) as the setting's type; None if empty."""
     text = str(annotation)
     if "bool" in text:
         lowered = raw.strip().lower()
@@ -80,12 +81,12 @@ def _coerce(name: str, raw: str, annotation: Any) -> Any:
             return True
         if lowered in ("0", "false", "no", "off", ""):
             return False
-        raise ValueError(f"{ENV_PREFIX}{name.upper()} must be true or false, not {raw!r}")
+        raise ValueError(f"{label} must be true or false, not {raw!r}")
     if "int" in text:
         try:
             return int(raw)
         except ValueError:
-            raise ValueError(f"{ENV_PREFIX}{name.upper()} must be a whole number") from None
+            raise ValueError(f"{label} must be a whole number, not {raw!r}") from None
     return raw or None
 
 
@@ -94,14 +95,21 @@ def load_settings(
 ) -> Settings:
     """Defaults, then PORCHLIGHT_* environment variables, then ``overrides`` (None is ignored)."""
     environ = os.environ if environ is None else environ
+    specs = {spec.name: spec for spec in dataclasses.fields(Settings)}
     values: dict[str, Any] = {}
-    for spec in dataclasses.fields(Settings):
-        raw = environ.get(ENV_PREFIX + spec.name.upper())
-        if raw is not None:
-            values[spec.name] = _coerce(spec.name, raw, spec.type)
+    for spec in specs.values():
+        variable = ENV_PREFIX + spec.name.upper()
+        raw = environ.get(variable)
+        # An empty text variable counts as unset: it must not blank out a default.
+        if raw is not None and (value := _coerce(variable, raw, spec.type)) is not None:
+            values[spec.name] = value
     for key, value in (overrides or {}).items():
-        if key not in {spec.name for spec in dataclasses.fields(Settings)}:
+        if key not in specs:
             raise ValueError(f"unknown setting {key!r}")
+        # Text for a flag or a number (a config file, a test's dict) reads as the variable
+        # would: "false" must not switch dev mode on by being a non-empty string.
+        if isinstance(value, str) and "str" not in str(specs[key].type):
+            value = _coerce(f"setting {key!r}", value, specs[key].type)
         if value is not None:
             values[key] = value
     settings = Settings(**values)

@@ -19,8 +19,10 @@ import binascii
 import hashlib
 import logging
 import posixpath
+import re
 import threading
 import urllib.request
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,6 +36,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509 import DNSName
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
@@ -98,10 +101,28 @@ def load_trust_store(ca_bundle: str | None) -> Store:
     """Trusted roots from ``ca_bundle`` (a PEM file) or, by default, certifi's bundle."""
     path = Path(ca_bundle) if ca_bundle else Path(certifi.where())
     try:
-        roots = x509.load_pem_x509_certificates(path.read_bytes())
-    except (OSError, ValueError) as error:
+        blocks = _PEM_CERTIFICATE.findall(path.read_bytes())
+    except OSError as error:
         raise ValueError(f"cannot read trusted roots from {path}: {error}") from error
+    # One by one: certifi ships roots with serial number 0 (Starfield Services G2, Amazon's
+    # cross-signer, among them). cryptography warns on those today and will refuse them in a
+    # future release; one refused root must not take the whole store down with it.
+    roots = []
+    for block in blocks:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+                roots.append(x509.load_pem_x509_certificate(block))
+        except ValueError:
+            log.warning("skipping a certificate in %s that cannot be loaded", path)
+    if not roots:
+        raise ValueError(f"cannot read trusted roots from {path}: no certificates")
     return Store(roots)
+
+
+_PEM_CERTIFICATE = re.compile(
+    rb"-----BEGIN CERTIFICATE-----\r?\n.+?\r?\n-----END CERTIFICATE-----", re.DOTALL
+)
 
 
 @dataclass(frozen=True)

@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import http.client
 import importlib.abc
 import importlib.util
 import json
 import sys
 import threading
 import types
+import urllib.request
+import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import certifi
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 from werkzeug.datastructures import Headers
 
@@ -45,6 +50,7 @@ BODY = json.dumps(
     separators=(",", ":"),
 )
 OTHER_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-other.pem"
+BROKEN_PEM = b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
 
 
 # --- helpers and fixtures ---------------------------------------------------------------
@@ -81,43 +87,43 @@ def count_validations(cache: SigningKeyCache) -> list[datetime]:
     calls: list[datetime] = []
     original = cache._validate
 
-    def counted(pem_bytes: bytes, now: datetime) -> Any:
+    def counted(pem_bytes: bytes, now: datetime) -> verify._TrustedKey:
         calls.append(now)
         return original(pem_bytes, now)
 
-    cache._validate = counted  # type: ignore[method-assign]
+    cache._validate = counted  # type: ignore[method-assign, assignment]
     return calls
 
 
 def make_cache(
-    authority: TestAuthority,
+    ca: TestAuthority,
     clock: Callable[[], datetime],
     *,
     cache_dir: Path | None = None,
     fetch: Callable[[str], bytes] = no_fetch,
 ) -> SigningKeyCache:
     return SigningKeyCache(
-        load_trust_store(str(authority.ca_bundle)),
+        load_trust_store(str(ca.ca_bundle)),
         clock,
-        cache_dir=str(cache_dir if cache_dir is not None else authority.cert_cache_dir),
+        cache_dir=str(cache_dir if cache_dir is not None else ca.cert_cache_dir),
         fetch=fetch,
     )
 
 
 @pytest.fixture(scope="module")
-def authority(tmp_path_factory: pytest.TempPathFactory) -> TestAuthority:
+def ca(tmp_path_factory: pytest.TempPathFactory) -> TestAuthority:
     """One test CA for the module; tests must not change its folder."""
-    return TestAuthority(tmp_path_factory.mktemp("authority"), NOW)
+    return TestAuthority(tmp_path_factory.mktemp("ca"), NOW)
 
 
 @pytest.fixture
-def clock() -> MutableClock:
+def manual_clock() -> MutableClock:
     return MutableClock(NOW)
 
 
 @pytest.fixture
-def verifier(authority: TestAuthority, clock: MutableClock) -> SignatureVerifier:
-    return SignatureVerifier(make_cache(authority, clock))
+def verifier(ca: TestAuthority, manual_clock: MutableClock) -> SignatureVerifier:
+    return SignatureVerifier(make_cache(ca, manual_clock))
 
 
 def check(verifier: SignatureVerifier, headers: Any, body: str = BODY) -> None:
@@ -179,102 +185,97 @@ def test_cache_file_name_is_lowercase_sha256_hex_of_url() -> None:
 # --- 2. signature and certificate chain -------------------------------------------------
 
 
-def test_correctly_signed_body_passes(authority: TestAuthority, verifier: SignatureVerifier) -> None:
-    check(verifier, authority.sign(BODY.encode()))
+def test_correctly_signed_body_passes(ca: TestAuthority, verifier: SignatureVerifier) -> None:
+    check(verifier, ca.sign(BODY.encode()))
 
 
 def test_headers_are_read_case_insensitively_as_flask_gives_them(
-    authority: TestAuthority, verifier: SignatureVerifier
+    ca: TestAuthority, verifier: SignatureVerifier
 ) -> None:
     """Flask hands the adapter werkzeug ``Headers``; clients may send any header case."""
-    headers = Headers({k.lower(): v for k, v in authority.sign(BODY.encode()).items()})
+    headers = Headers({k.lower(): v for k, v in ca.sign(BODY.encode()).items()})
     check(verifier, headers)
 
 
-def test_body_changed_by_one_byte_fails(
-    authority: TestAuthority, verifier: SignatureVerifier
-) -> None:
-    headers = authority.sign(BODY.encode())
+def test_body_changed_by_one_byte_fails(ca: TestAuthority, verifier: SignatureVerifier) -> None:
+    headers = ca.sign(BODY.encode())
     tampered = BODY.replace("r-1", "r-2")
     assert len(tampered) == len(BODY) and tampered != BODY
     with pytest.raises(VerificationException):
         check(verifier, headers, tampered)
 
 
-def test_signature_by_another_key_fails(
-    authority: TestAuthority, verifier: SignatureVerifier
-) -> None:
+def test_signature_by_another_key_fails(ca: TestAuthority, verifier: SignatureVerifier) -> None:
     with pytest.raises(VerificationException):
-        check(verifier, authority.sign(BODY.encode(), key=authority.intermediate_key))
+        check(verifier, ca.sign(BODY.encode(), key=ca.intermediate_key))
 
 
 @pytest.mark.parametrize("missing", ["Signature-256", "SignatureCertChainUrl"])
-def test_missing_header_fails(
-    authority: TestAuthority, verifier: SignatureVerifier, missing: str
-) -> None:
-    headers = authority.sign(BODY.encode())
+def test_missing_header_fails(ca: TestAuthority, verifier: SignatureVerifier, missing: str) -> None:
+    headers = ca.sign(BODY.encode())
     del headers[missing]
     with pytest.raises(VerificationException):
         check(verifier, headers)
 
 
 @pytest.mark.parametrize("missing", ["Signature-256", "SignatureCertChainUrl"])
-def test_empty_header_fails(
-    authority: TestAuthority, verifier: SignatureVerifier, missing: str
-) -> None:
-    headers = {**authority.sign(BODY.encode()), missing: ""}
+def test_empty_header_fails(ca: TestAuthority, verifier: SignatureVerifier, missing: str) -> None:
+    headers = {**ca.sign(BODY.encode()), missing: ""}
     with pytest.raises(VerificationException):
         check(verifier, headers)
 
 
 @pytest.mark.parametrize("signature", ["not base64!!", "abc", "é" * 8, "QUJD\nREVG"])
 def test_signature_that_is_not_base64_fails(
-    authority: TestAuthority, verifier: SignatureVerifier, signature: str
+    ca: TestAuthority, verifier: SignatureVerifier, signature: str
 ) -> None:
-    headers = {**authority.sign(BODY.encode()), "Signature-256": signature}
+    headers = {**ca.sign(BODY.encode()), "Signature-256": signature}
     with pytest.raises(VerificationException):
         check(verifier, headers)
 
 
-def test_truncated_signature_fails(authority: TestAuthority, verifier: SignatureVerifier) -> None:
-    headers = authority.sign(BODY.encode())
+def test_truncated_signature_fails(ca: TestAuthority, verifier: SignatureVerifier) -> None:
+    headers = ca.sign(BODY.encode())
     short = base64.b64encode(base64.b64decode(headers["Signature-256"])[:-1]).decode()
     with pytest.raises(VerificationException):
         check(verifier, {**headers, "Signature-256": short})
 
 
 def test_bad_cert_url_is_rejected_before_any_fetch(
-    authority: TestAuthority, verifier: SignatureVerifier
+    ca: TestAuthority, verifier: SignatureVerifier
 ) -> None:
     """The verifier's cache has ``no_fetch``: a fetch here would fail the test differently."""
     url = "https://s3.amazonaws.com/invalid.path/echo-api-cert.pem"
     with pytest.raises(VerificationException, match="path"):
-        check(verifier, authority.sign(BODY.encode(), url=url))
+        check(verifier, ca.sign(BODY.encode(), url=url))
 
 
-def test_leaf_naming_another_dns_name_fails(tmp_path: Path, clock: MutableClock) -> None:
+def test_leaf_naming_another_dns_name_fails(tmp_path: Path, manual_clock: MutableClock) -> None:
     other = TestAuthority(tmp_path, NOW, dns_name="echo-api.example.com")
     with pytest.raises(VerificationException, match="rejected"):
-        check(SignatureVerifier(make_cache(other, clock)), other.sign(BODY.encode()))
+        check(SignatureVerifier(make_cache(other, manual_clock)), other.sign(BODY.encode()))
 
 
-def test_expired_leaf_fails(tmp_path: Path, clock: MutableClock) -> None:
+def test_expired_leaf_fails(tmp_path: Path, manual_clock: MutableClock) -> None:
     short_lived = TestAuthority(tmp_path, NOW, leaf_days=2)  # valid until NOW + 1 day
-    clock.now = short_lived.leaf.not_valid_after_utc + timedelta(seconds=1)
+    manual_clock.now = short_lived.leaf.not_valid_after_utc + timedelta(seconds=1)
     with pytest.raises(VerificationException, match="rejected"):
-        check(SignatureVerifier(make_cache(short_lived, clock)), short_lived.sign(BODY.encode()))
+        check(
+            SignatureVerifier(make_cache(short_lived, manual_clock)),
+            short_lived.sign(BODY.encode()),
+        )
 
 
-def test_leaf_not_yet_valid_fails(authority: TestAuthority, clock: MutableClock) -> None:
-    clock.now = authority.leaf.not_valid_before_utc - timedelta(seconds=1)
+def test_leaf_not_yet_valid_fails(ca: TestAuthority, manual_clock: MutableClock) -> None:
+    manual_clock.now = ca.leaf.not_valid_before_utc - timedelta(seconds=1)
     with pytest.raises(VerificationException, match="rejected"):
-        check(SignatureVerifier(make_cache(authority, clock)), authority.sign(BODY.encode()))
+        check(SignatureVerifier(make_cache(ca, manual_clock)), ca.sign(BODY.encode()))
 
 
 def test_chain_from_an_untrusted_root_fails(
-    authority: TestAuthority, tmp_path: Path, clock: MutableClock
+    ca: TestAuthority, tmp_path: Path, manual_clock: MutableClock
 ) -> None:
-    """A look-alike CA (same names, its own root key) is not trusted by ``authority``'s store.
+    """A look-alike CA (same names, its own root key) is not trusted by ``ca``'s store.
 
     A second ``TestAuthority`` would not do here: tests.signing reuses the same three keys
     for every authority, so its root is the same CA as far as X.509 is concerned.
@@ -282,40 +283,53 @@ def test_chain_from_an_untrusted_root_fails(
     start = NOW - timedelta(days=1)
     rogue_root_key = _key(3)
     intermediate = make_certificate(
-        "Porch Light Test Intermediate", authority.intermediate_key,
+        "Porch Light Test Intermediate",
+        ca.intermediate_key,
         ("Porch Light Test Root", rogue_root_key),
-        not_before=start, not_after=start + timedelta(days=100), is_ca=True,
+        not_before=start,
+        not_after=start + timedelta(days=100),
+        is_ca=True,
     )
     leaf = make_certificate(
-        ALEXA_DNS_NAME, authority.leaf_key, ("Porch Light Test Intermediate", authority.intermediate_key),
-        not_before=start, not_after=start + timedelta(days=50), is_ca=False,
+        ALEXA_DNS_NAME,
+        ca.leaf_key,
+        ("Porch Light Test Intermediate", ca.intermediate_key),
+        not_before=start,
+        not_after=start + timedelta(days=50),
+        is_ca=False,
         dns_names=(ALEXA_DNS_NAME,),
     )
-    cache = make_cache(authority, clock, cache_dir=tmp_path, fetch=CountingFetch(pem(leaf, intermediate)))
+    cache = make_cache(
+        ca, manual_clock, cache_dir=tmp_path, fetch=CountingFetch(pem(leaf, intermediate))
+    )
     with pytest.raises(VerificationException, match="rejected"):
-        check(SignatureVerifier(cache), authority.sign(BODY.encode()))
+        check(SignatureVerifier(cache), ca.sign(BODY.encode()))
 
 
 def test_self_signed_leaf_fails(
-    authority: TestAuthority, tmp_path: Path, clock: MutableClock
+    ca: TestAuthority, tmp_path: Path, manual_clock: MutableClock
 ) -> None:
     leaf = make_certificate(
-        ALEXA_DNS_NAME, authority.leaf_key, None,
-        not_before=NOW - timedelta(days=1), not_after=NOW + timedelta(days=30), is_ca=False,
+        ALEXA_DNS_NAME,
+        ca.leaf_key,
+        None,
+        not_before=NOW - timedelta(days=1),
+        not_after=NOW + timedelta(days=30),
+        is_ca=False,
         dns_names=(ALEXA_DNS_NAME,),
     )
-    cache = make_cache(authority, clock, cache_dir=tmp_path, fetch=CountingFetch(pem(leaf)))
+    cache = make_cache(ca, manual_clock, cache_dir=tmp_path, fetch=CountingFetch(pem(leaf)))
     with pytest.raises(VerificationException, match="rejected"):
-        check(SignatureVerifier(cache), authority.sign(BODY.encode()))
+        check(SignatureVerifier(cache), ca.sign(BODY.encode()))
 
 
 def test_leaf_only_chain_fails(
-    authority: TestAuthority, tmp_path: Path, clock: MutableClock
+    ca: TestAuthority, tmp_path: Path, manual_clock: MutableClock
 ) -> None:
     """The intermediate is missing, so no path leads to the trusted root."""
-    cache = make_cache(authority, clock, cache_dir=tmp_path, fetch=CountingFetch(pem(authority.leaf)))
+    cache = make_cache(ca, manual_clock, cache_dir=tmp_path, fetch=CountingFetch(pem(ca.leaf)))
     with pytest.raises(VerificationException, match="rejected"):
-        check(SignatureVerifier(cache), authority.sign(BODY.encode()))
+        check(SignatureVerifier(cache), ca.sign(BODY.encode()))
 
 
 @pytest.mark.parametrize(
@@ -323,31 +337,34 @@ def test_leaf_only_chain_fails(
     [
         b"",
         b"not a certificate at all",
-        b"-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n",
+        BROKEN_PEM,
         b"<html><body>403 Forbidden</body></html>",
     ],
 )
 def test_garbage_pem_fails(
-    authority: TestAuthority, tmp_path: Path, clock: MutableClock, garbage: bytes
+    ca: TestAuthority, tmp_path: Path, manual_clock: MutableClock, garbage: bytes
 ) -> None:
-    cache = make_cache(authority, clock, cache_dir=tmp_path, fetch=CountingFetch(garbage))
+    cache = make_cache(ca, manual_clock, cache_dir=tmp_path, fetch=CountingFetch(garbage))
     with pytest.raises(VerificationException, match="PEM"):
-        check(SignatureVerifier(cache), authority.sign(BODY.encode()))
+        check(SignatureVerifier(cache), ca.sign(BODY.encode()))
 
 
 def test_leaf_without_an_rsa_key_fails(
-    authority: TestAuthority, tmp_path: Path, clock: MutableClock
+    ca: TestAuthority, tmp_path: Path, manual_clock: MutableClock
 ) -> None:
     """Alexa signs with RSA; a valid chain for an EC key is still refused."""
     ec_key = ec.generate_private_key(ec.SECP256R1())
     leaf = make_certificate(
-        ALEXA_DNS_NAME, ec_key,  # type: ignore[arg-type]
-        ("Porch Light Test Intermediate", authority.intermediate_key),
-        not_before=NOW - timedelta(days=1), not_after=NOW + timedelta(days=30), is_ca=False,
+        ALEXA_DNS_NAME,
+        ec_key,  # type: ignore[arg-type]
+        ("Porch Light Test Intermediate", ca.intermediate_key),
+        not_before=NOW - timedelta(days=1),
+        not_after=NOW + timedelta(days=30),
+        is_ca=False,
         dns_names=(ALEXA_DNS_NAME,),
     )
-    fetch = CountingFetch(pem(leaf, authority.intermediate))
-    cache = make_cache(authority, clock, cache_dir=tmp_path, fetch=fetch)
+    fetch = CountingFetch(pem(leaf, ca.intermediate))
+    cache = make_cache(ca, manual_clock, cache_dir=tmp_path, fetch=fetch)
     with pytest.raises(VerificationException):
         cache.key_for(CERT_URL)
 
@@ -356,22 +373,22 @@ def test_leaf_without_an_rsa_key_fails(
 
 
 def test_chain_in_cache_folder_is_used_without_fetching(
-    authority: TestAuthority, clock: MutableClock
+    ca: TestAuthority, manual_clock: MutableClock
 ) -> None:
-    cache = make_cache(authority, clock, fetch=no_fetch)
-    assert cache.key_for(CERT_URL).public_numbers() == authority.leaf_key.public_key().public_numbers()
+    cache = make_cache(ca, manual_clock, fetch=no_fetch)
+    assert cache.key_for(CERT_URL).public_numbers() == ca.leaf_key.public_key().public_numbers()
 
 
 def test_absent_chain_is_fetched_once_and_written_to_cache_folder(
-    authority: TestAuthority, tmp_path: Path, clock: MutableClock
+    ca: TestAuthority, tmp_path: Path, manual_clock: MutableClock
 ) -> None:
-    chain = pem(authority.leaf, authority.intermediate)
+    chain = pem(ca.leaf, ca.intermediate)
     fetch = CountingFetch(chain)
     cache_dir = tmp_path / "not-yet" / "made"
-    cache = make_cache(authority, clock, cache_dir=cache_dir, fetch=fetch)
+    cache = make_cache(ca, manual_clock, cache_dir=cache_dir, fetch=fetch)
     verifier = SignatureVerifier(cache)
 
-    check(verifier, authority.sign(BODY.encode()))
+    check(verifier, ca.sign(BODY.encode()))
 
     assert fetch.urls == [CERT_URL]
     written = cache_dir / (hashlib.sha256(CERT_URL.encode()).hexdigest() + ".pem")
@@ -379,36 +396,37 @@ def test_absent_chain_is_fetched_once_and_written_to_cache_folder(
 
 
 def test_fetched_chain_is_found_by_a_later_process(
-    authority: TestAuthority, tmp_path: Path, clock: MutableClock
+    ca: TestAuthority, tmp_path: Path, manual_clock: MutableClock
 ) -> None:
     """A second cache (a restart) reads what the first one fetched, without fetching."""
-    make_cache(authority, clock, cache_dir=tmp_path,
-               fetch=CountingFetch(pem(authority.leaf, authority.intermediate))).key_for(CERT_URL)
-    make_cache(authority, clock, cache_dir=tmp_path, fetch=no_fetch).key_for(CERT_URL)
+    make_cache(
+        ca, manual_clock, cache_dir=tmp_path, fetch=CountingFetch(pem(ca.leaf, ca.intermediate))
+    ).key_for(CERT_URL)
+    make_cache(ca, manual_clock, cache_dir=tmp_path, fetch=no_fetch).key_for(CERT_URL)
 
 
 def test_repeated_verifications_fetch_and_validate_once(
-    authority: TestAuthority, tmp_path: Path, clock: MutableClock
+    ca: TestAuthority, tmp_path: Path, manual_clock: MutableClock
 ) -> None:
-    fetch = CountingFetch(pem(authority.leaf, authority.intermediate))
-    cache = make_cache(authority, clock, cache_dir=tmp_path, fetch=fetch)
+    fetch = CountingFetch(pem(ca.leaf, ca.intermediate))
+    cache = make_cache(ca, manual_clock, cache_dir=tmp_path, fetch=fetch)
     validations = count_validations(cache)
     verifier = SignatureVerifier(cache)
-    headers = authority.sign(BODY.encode())
+    headers = ca.sign(BODY.encode())
 
     for _ in range(5):
         check(verifier, headers)
-        clock.now += timedelta(minutes=10)
+        manual_clock.now += timedelta(minutes=10)
 
     assert fetch.urls == [CERT_URL]
     assert len(validations) == 1
 
 
 def test_each_url_is_validated_separately(
-    authority: TestAuthority, tmp_path: Path, clock: MutableClock
+    ca: TestAuthority, tmp_path: Path, manual_clock: MutableClock
 ) -> None:
-    fetch = CountingFetch(pem(authority.leaf, authority.intermediate))
-    cache = make_cache(authority, clock, cache_dir=tmp_path, fetch=fetch)
+    fetch = CountingFetch(pem(ca.leaf, ca.intermediate))
+    cache = make_cache(ca, manual_clock, cache_dir=tmp_path, fetch=fetch)
     validations = count_validations(cache)
     for url in (CERT_URL, OTHER_URL, CERT_URL, OTHER_URL):
         cache.key_for(url)
@@ -417,47 +435,45 @@ def test_each_url_is_validated_separately(
 
 
 def test_key_is_revalidated_once_the_chain_expires(
-    authority: TestAuthority, clock: MutableClock
+    ca: TestAuthority, manual_clock: MutableClock
 ) -> None:
     """Cached until the earliest not_after (the leaf here), then validated again, and refused."""
-    cache = make_cache(authority, clock)
+    cache = make_cache(ca, manual_clock)
     validations = count_validations(cache)
     verifier = SignatureVerifier(cache)
-    headers = authority.sign(BODY.encode())
-    earliest_expiry = min(
-        c.not_valid_after_utc for c in (authority.root, authority.intermediate, authority.leaf)
-    )
-    assert earliest_expiry == authority.leaf.not_valid_after_utc
+    headers = ca.sign(BODY.encode())
+    earliest_expiry = min(c.not_valid_after_utc for c in (ca.root, ca.intermediate, ca.leaf))
+    assert earliest_expiry == ca.leaf.not_valid_after_utc
 
     check(verifier, headers)
-    clock.now = earliest_expiry  # still valid at the very instant
+    manual_clock.now = earliest_expiry  # still valid at the very instant
     check(verifier, headers)
     assert len(validations) == 1
 
-    clock.now = earliest_expiry + timedelta(seconds=1)
+    manual_clock.now = earliest_expiry + timedelta(seconds=1)
     with pytest.raises(VerificationException, match="rejected"):
         check(verifier, headers)
     assert len(validations) == 2
 
 
 def test_key_cached_earlier_is_not_used_before_its_chain_is_valid(
-    authority: TestAuthority, clock: MutableClock
+    ca: TestAuthority, manual_clock: MutableClock
 ) -> None:
     """A clock set back before not_before makes the cache validate again, and refuse."""
-    cache = make_cache(authority, clock)
+    cache = make_cache(ca, manual_clock)
     validations = count_validations(cache)
     cache.key_for(CERT_URL)
-    clock.now = authority.leaf.not_valid_before_utc - timedelta(seconds=1)
+    manual_clock.now = ca.leaf.not_valid_before_utc - timedelta(seconds=1)
     with pytest.raises(VerificationException):
         cache.key_for(CERT_URL)
     assert len(validations) == 2
 
 
 def test_failed_validation_is_not_cached(
-    authority: TestAuthority, tmp_path: Path, clock: MutableClock
+    ca: TestAuthority, tmp_path: Path, manual_clock: MutableClock
 ) -> None:
-    fetch = CountingFetch(pem(authority.leaf))
-    cache = make_cache(authority, clock, cache_dir=tmp_path, fetch=fetch)
+    fetch = CountingFetch(pem(ca.leaf))
+    cache = make_cache(ca, manual_clock, cache_dir=tmp_path, fetch=fetch)
     for _ in range(2):
         with pytest.raises(VerificationException):
             cache.key_for(CERT_URL)
@@ -465,12 +481,12 @@ def test_failed_validation_is_not_cached(
 
 
 def test_chain_that_fails_validation_is_not_written_to_cache_folder(
-    authority: TestAuthority, tmp_path: Path, clock: MutableClock
+    ca: TestAuthority, tmp_path: Path, manual_clock: MutableClock
 ) -> None:
     """A bad fetch (e.g. a truncated body) must not be kept and reused instead of refetching."""
-    good = pem(authority.leaf, authority.intermediate)
+    good = pem(ca.leaf, ca.intermediate)
     fetch = CountingFetch(good[: len(good) // 2])
-    cache = make_cache(authority, clock, cache_dir=tmp_path, fetch=fetch)
+    cache = make_cache(ca, manual_clock, cache_dir=tmp_path, fetch=fetch)
     with pytest.raises(VerificationException):
         cache.key_for(CERT_URL)
     assert not (tmp_path / cache_file_name(CERT_URL)).exists()
@@ -486,51 +502,51 @@ def test_chain_that_fails_validation_is_not_written_to_cache_folder(
         OSError("network down"),
         TimeoutError("timed out"),
         ValueError("bad value"),
-        __import__("http.client").client.InvalidURL("URL can't contain control characters"),
-        __import__("http.client").client.IncompleteRead(b"partial"),
+        http.client.InvalidURL("URL can't contain control characters"),
+        http.client.IncompleteRead(b"partial"),
     ],
     ids=lambda e: type(e).__name__,
 )
 def test_fetch_failure_is_a_verification_failure(
-    authority: TestAuthority, tmp_path: Path, clock: MutableClock, error: Exception
+    ca: TestAuthority, tmp_path: Path, manual_clock: MutableClock, error: Exception
 ) -> None:
     """OSError, and the http.client errors urlopen raises outside OSError, all answer 400."""
 
     def failing_fetch(url: str) -> bytes:
         raise error
 
-    cache = make_cache(authority, clock, cache_dir=tmp_path, fetch=failing_fetch)
+    cache = make_cache(ca, manual_clock, cache_dir=tmp_path, fetch=failing_fetch)
     with pytest.raises(VerificationException, match="fetch"):
-        check(SignatureVerifier(cache), authority.sign(BODY.encode()))
+        check(SignatureVerifier(cache), ca.sign(BODY.encode()))
     assert not any(tmp_path.iterdir())
 
 
 def test_unwritable_cache_folder_still_verifies(
-    authority: TestAuthority, tmp_path: Path, clock: MutableClock, caplog: pytest.LogCaptureFixture
+    ca: TestAuthority, tmp_path: Path, manual_clock: MutableClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("")
-    fetch = CountingFetch(pem(authority.leaf, authority.intermediate))
-    cache = make_cache(authority, clock, cache_dir=not_a_folder, fetch=fetch)
-    check(SignatureVerifier(cache), authority.sign(BODY.encode()))
+    fetch = CountingFetch(pem(ca.leaf, ca.intermediate))
+    cache = make_cache(ca, manual_clock, cache_dir=not_a_folder, fetch=fetch)
+    check(SignatureVerifier(cache), ca.sign(BODY.encode()))
     assert "could not write the certificate cache" in caplog.text
 
 
 def test_without_cache_folder_keys_are_still_kept_in_memory(
-    authority: TestAuthority, clock: MutableClock
+    ca: TestAuthority, manual_clock: MutableClock
 ) -> None:
-    fetch = CountingFetch(pem(authority.leaf, authority.intermediate))
-    cache = SigningKeyCache(load_trust_store(str(authority.ca_bundle)), clock, fetch=fetch)
+    fetch = CountingFetch(pem(ca.leaf, ca.intermediate))
+    cache = SigningKeyCache(load_trust_store(str(ca.ca_bundle)), manual_clock, fetch=fetch)
     for _ in range(3):
         cache.key_for(CERT_URL)
     assert fetch.urls == [CERT_URL]
 
 
 def test_concurrent_cold_requests_validate_once(
-    authority: TestAuthority, tmp_path: Path, clock: MutableClock
+    ca: TestAuthority, tmp_path: Path, manual_clock: MutableClock
 ) -> None:
-    fetch = CountingFetch(pem(authority.leaf, authority.intermediate))
-    cache = make_cache(authority, clock, cache_dir=tmp_path, fetch=fetch)
+    fetch = CountingFetch(pem(ca.leaf, ca.intermediate))
+    cache = make_cache(ca, manual_clock, cache_dir=tmp_path, fetch=fetch)
     validations = count_validations(cache)
     barrier = threading.Barrier(8)
     errors: list[BaseException] = []
@@ -575,9 +591,9 @@ def test_default_fetch_uses_a_short_timeout_and_caps_size(monkeypatch: pytest.Mo
         seen.update(url=url, timeout=timeout)
         return Response(body)
 
-    monkeypatch.setattr(verify.urllib.request, "urlopen", fake_urlopen)
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
     assert verify._fetch_chain(CERT_URL) == body
-    assert seen == {"url": CERT_URL, "timeout": seen["timeout"]}
+    assert seen["url"] == CERT_URL
     assert 0 < seen["timeout"] <= 2
 
     body = b"x" * (verify.MAX_CHAIN_BYTES + 1)
@@ -585,14 +601,66 @@ def test_default_fetch_uses_a_short_timeout_and_caps_size(monkeypatch: pytest.Mo
         verify._fetch_chain(CERT_URL)
 
 
-def test_trust_store_defaults_to_certifi_and_rejects_unreadable_files(tmp_path: Path) -> None:
+def test_default_trust_store_loads_certifi_without_warnings() -> None:
+    """certifi ships roots with serial 0; cryptography warns on them (warnings are errors here)."""
     assert load_trust_store(None) is not None
+
+
+def _certifi_root_with_serial_zero() -> bytes:
+    for block in verify._PEM_CERTIFICATE.findall(Path(certifi.where()).read_bytes()):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                x509.load_pem_x509_certificate(block)
+            except ValueError:  # a cryptography release that refuses such roots outright
+                return bytes(block)
+        if caught:
+            return bytes(block)
+    pytest.skip("this certifi has no root that cryptography warns about")
+
+
+def test_trust_store_keeps_working_next_to_a_root_cryptography_frowns_on(
+    ca: TestAuthority, tmp_path: Path, manual_clock: MutableClock
+) -> None:
+    bundle = tmp_path / "roots.pem"
+    bundle.write_bytes(_certifi_root_with_serial_zero() + b"\n" + pem(ca.root))
+    keys = SigningKeyCache(
+        load_trust_store(str(bundle)),
+        manual_clock,
+        cache_dir=str(ca.cert_cache_dir),
+        fetch=no_fetch,
+    )
+    check(SignatureVerifier(keys), ca.sign(BODY.encode()))
+
+
+def test_trust_store_skips_a_root_it_cannot_load(
+    ca: TestAuthority,
+    tmp_path: Path,
+    manual_clock: MutableClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """One unreadable root is logged and skipped, not fatal for the rest of the bundle."""
+    bundle = tmp_path / "roots.pem"
+    bundle.write_bytes(BROKEN_PEM + pem(ca.root))
+    keys = SigningKeyCache(
+        load_trust_store(str(bundle)),
+        manual_clock,
+        cache_dir=str(ca.cert_cache_dir),
+        fetch=no_fetch,
+    )
+    check(SignatureVerifier(keys), ca.sign(BODY.encode()))
+    assert "skipping a certificate" in caplog.text
+
+
+@pytest.mark.parametrize("content", [None, b"", b"nothing here", BROKEN_PEM])
+def test_trust_store_without_any_usable_root_is_an_error(
+    tmp_path: Path, content: bytes | None
+) -> None:
+    bundle = tmp_path / "roots.pem"
+    if content is not None:
+        bundle.write_bytes(content)
     with pytest.raises(ValueError, match="trusted roots"):
-        load_trust_store(str(tmp_path / "missing.pem"))
-    garbage = tmp_path / "garbage.pem"
-    garbage.write_bytes(b"nothing here")
-    with pytest.raises(ValueError, match="trusted roots"):
-        load_trust_store(str(garbage))
+        load_trust_store(str(bundle))
 
 
 # --- 4. timestamp -------------------------------------------------------------------------
@@ -673,7 +741,9 @@ def test_timestamp_uses_the_injected_clock_each_time() -> None:
     timestamps.verify(headers={}, serialized_request_env="{}", deserialized_request_env=envelope)
     clock.now = NOW + timedelta(seconds=151)
     with pytest.raises(VerificationException):
-        timestamps.verify(headers={}, serialized_request_env="{}", deserialized_request_env=envelope)
+        timestamps.verify(
+            headers={}, serialized_request_env="{}", deserialized_request_env=envelope
+        )
 
 
 # --- 5. skill id --------------------------------------------------------------------------
@@ -744,11 +814,15 @@ def test_real_sdk_envelope_exposes_the_fields_the_verifiers_read() -> None:
         raw: dict[str, Any] = {
             "version": "1.0",
             "session": {
-                "new": True, "sessionId": "s", "user": {"userId": "u"},
+                "new": True,
+                "sessionId": "s",
+                "user": {"userId": "u"},
                 "application": {"applicationId": SKILL_ID},
             },
             "request": {
-                "type": request_type, "requestId": "r", "locale": "en-US",
+                "type": request_type,
+                "requestId": "r",
+                "locale": "en-US",
                 "timestamp": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
             },
         }
@@ -791,15 +865,16 @@ def test_placeholder_refuses_to_validate() -> None:
         certvalidator.ValidationContext(trust_roots=[])
 
 
-def test_stock_request_verifier_fails_loudly_with_the_placeholder() -> None:
-    """If someone wires in the SDK's RequestVerifier anyway, it must not pass requests."""
+def test_stock_request_verifier_fails_loudly_with_the_placeholder(ca: TestAuthority) -> None:
+    """If someone wires in the SDK's RequestVerifier anyway, it refuses instead of passing."""
     if not getattr(sys.modules["certvalidator"], compat.PLACEHOLDER_ATTRIBUTE, False):
         pytest.skip("the real certvalidator loads on this machine")
     from ask_sdk_webservice_support.verifier import RequestVerifier
 
-    assert issubclass(compat.StockValidatorUnavailable, RuntimeError)
-    assert not issubclass(compat.StockValidatorUnavailable, VerificationException)
-    assert RequestVerifier is not None
+    stock = RequestVerifier()
+    stock._cert_cache[CERT_URL] = pem(ca.leaf, ca.intermediate)  # no network
+    with pytest.raises(compat.StockValidatorUnavailable):
+        stock.verify(ca.sign(BODY.encode()), BODY, None)
 
 
 class LibraryNotFoundError(Exception):
@@ -842,7 +917,9 @@ def _ours(name: str) -> bool:
 
 
 @pytest.fixture
-def fresh_import(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., _FakeCertvalidatorFinder]]:
+def fresh_import(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[..., _FakeCertvalidatorFinder]]:
     """No certvalidator/oscrypto in sys.modules; ``install(body)`` fakes the import.
 
     Teardown drops whatever the test added, then monkeypatch puts the originals back.
@@ -872,8 +949,8 @@ def test_libcrypto_version_failure_installs_the_placeholder(
     certvalidator = sys.modules["certvalidator"]
     assert getattr(certvalidator, compat.PLACEHOLDER_ATTRIBUTE) is True
     assert not any(name.split(".")[0] == "oscrypto" for name in sys.modules)
-    from certvalidator import CertificateValidator  # type: ignore[import-untyped]
-    from certvalidator.errors import PathError, ValidationError  # type: ignore[import-untyped]
+    from certvalidator import CertificateValidator
+    from certvalidator.errors import PathError, ValidationError
 
     assert issubclass(ValidationError, Exception) and issubclass(PathError, Exception)
     with pytest.raises(compat.StockValidatorUnavailable):
@@ -931,17 +1008,17 @@ def test_already_imported_real_certvalidator_is_left_alone(
 
 
 def test_warm_cache_verifies_many_requests_without_revalidating(
-    authority: TestAuthority, clock: MutableClock
+    ca: TestAuthority, manual_clock: MutableClock
 ) -> None:
     """Counts validations and fetches; speed itself is measured in benchmarks/, not here."""
-    cache = make_cache(authority, clock, fetch=no_fetch)
+    cache = make_cache(ca, manual_clock, fetch=no_fetch)
     verifier = SignatureVerifier(cache)
-    check(verifier, authority.sign(BODY.encode()))  # warm up
+    check(verifier, ca.sign(BODY.encode()))  # warm up
     validations = count_validations(cache)
 
     for index in range(200):
         body = BODY.replace("r-1", f"r-{index}")
-        check(verifier, authority.sign(body.encode()), body)
-        clock.now += timedelta(seconds=1)
+        check(verifier, ca.sign(body.encode()), body)
+        manual_clock.now += timedelta(seconds=1)
 
     assert validations == []

@@ -32,11 +32,19 @@ def ssml_errors(inner: str) -> list[str]:
         tag = element.tag.replace("amazon_", "amazon:")
         if tag not in ALEXA_SSML_TAGS:
             problems.append(f"<{tag}> is not an Alexa SSML tag")
-        if tag == "break" and not re.fullmatch(
-            r"(\d{1,5}ms|\d{1,2}(\.\d+)?s)", element.get("time", "")
-        ) and element.get("strength") is None:
+        if tag == "break" and element.get("strength") is None and not _valid_break(
+            element.get("time", "")
+        ):
             problems.append("<break> needs time like '500ms' or '1s' (at most 10s)")
     return problems
+
+
+def _valid_break(time: str) -> bool:
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s)", time)
+    if not match:
+        return False
+    seconds = float(match.group(1)) / (1000 if match.group(2) == "ms" else 1)
+    return 0 < seconds <= 10
 
 
 def to_plain_text(inner: str) -> str:

@@ -13,7 +13,9 @@ from typing import Any
 
 from skill.storage.base import EVENTS, HouseholdStore, StoreError
 
-BUSY_TIMEOUT_MS = 1000
+# How long a write waits for another writer: well inside Alexa's answer time; 1 s was not
+# enough for eight busy writers on a loaded machine, and a lost write can be a lost "not now".
+BUSY_TIMEOUT_MS = 5000
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: households and their append-only events
@@ -48,7 +50,11 @@ class SQLiteStore(HouseholdStore):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
-        self.upgrade()
+        try:
+            self.upgrade()
+        except StoreError:
+            self.close()
+            raise
 
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)

@@ -1,0 +1,1 @@
+"""Reproducible benchmarks, run by `make bench` (never as timed tests)."""

@@ -1,0 +1,57 @@
+"""In-process handling of a signed request: verification, dispatch, SQLite read and write.
+
+Each sample is one call of the endpoint's handler with a freshly signed envelope for
+tonight's prompt (the request reads and writes the household), exactly what the Flask
+view does minus the HTTP server.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from skill.app import create_app
+from skill.conversation.clock import SettableClock
+from tests.envelopes import Device, dumps
+from tests.signing import TestAuthority
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    """Median, p90 and p99 in milliseconds, rounded to microseconds."""
+    ordered = sorted(samples_ms)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+    return {"median_ms": round(statistics.median(ordered), 4), "p90_ms": round(pick(0.9), 4),
+            "p99_ms": round(pick(0.99), 4)}
+
+
+def run(samples: int = 2000) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        now = datetime.now(UTC)
+        clock = SettableClock(now)
+        authority = TestAuthority(Path(folder), now)
+        app = create_app(
+            {"database_url": f"sqlite:///{folder}/bench.sqlite3",
+             "ca_bundle": str(authority.ca_bundle),
+             "cert_cache_dir": str(authority.cert_cache_dir)},
+            clock=clock,
+        )
+        endpoint = app.extensions["porchlight.endpoint"]
+        devices = [Device(clock, user_id=f"amzn1.ask.account.BENCH{i:04d}") for i in range(50)]
+        signed = []
+        for i in range(samples + 100):
+            body = dumps(devices[i % len(devices)].intent("TonightsPromptIntent", one_shot=True))
+            signed.append((authority.sign(body), body))
+        timings = []
+        for index, (headers, body) in enumerate(signed):
+            started = time.perf_counter()
+            _, status, _ = endpoint(headers, body)
+            elapsed = (time.perf_counter() - started) * 1000
+            assert status == 200
+            if index >= 100:  # the first requests warm the certificate cache and SQLite
+                timings.append(elapsed)
+        app.extensions["porchlight.store"].close()
+    return {"signed_request_in_process": percentiles(timings)}

@@ -1,0 +1,307 @@
+"""Content tests: every word Porch Light can say follows CONTENT.md and is valid Alexa SSML.
+
+These iterate over every prompt and every variant of every spoken line, not only the
+variant a seed happens to pick, so a broken line cannot hide behind the rotation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from skill.content import load_content, placeholders
+from skill.content.ssml import escape_text, ssml_errors, to_plain_text
+from skill.conversation.prompts import Prompt
+from skill.handlers.common import prompt_ssml
+
+ROOT = Path(__file__).resolve().parent.parent
+SKILL_SOURCES = ROOT / "skill"
+BANNED_PHRASES_FILE = Path(__file__).parent / "data" / "banned_phrases.txt"
+
+CONTENT = load_content("en-US")
+PROMPTS = CONTENT.prompts
+LINES = CONTENT.lines
+
+# CONTENT.md, "Categories": the depth levels each category may be used at.
+CATEGORY_LEVELS: dict[str, range] = {
+    "everyday-play": range(1, 3),
+    "our-story": range(1, 4),
+    "appreciation": range(1, 4),
+    "inner-world": range(1, 4),
+    "dreams-future": range(1, 4),
+    "needs-care": range(2, 4),
+    "rituals-meaning": range(2, 4),
+    "repair-us": range(3, 5),
+    "closeness-affection": range(2, 5),
+}
+# CONTENT.md, "Topics for boundaries".
+TOPICS = frozenset({
+    "family", "money", "work", "health", "body", "intimacy", "past-relationships", "conflict",
+    "parenting", "faith", "friends", "future", "in-laws", "loss",
+})
+MIN_PROMPTS_PER_LEVEL = {1: 25, 2: 25, 3: 25, 4: 15}
+MIN_PROMPTS = 120
+MIN_CATEGORIES = 7
+MAX_WORDS = 45
+
+# Phrasing rules 1 and 2 for levels 3-4: the maintained list of accepted openings that ask
+# permission, and of exits offered inside the prompt. Extend these when new wording is
+# reviewed; a prompt that fits neither list must be rewritten or the list argued for.
+PERMISSION_OPENERS = (
+    "Only if it feels right tonight,",
+    "If you're both up for it,",
+    "If it feels okay tonight,",
+)
+EXIT_PHRASES = (
+    "or pass",
+    "passing is fine",
+    "or leave it for another night",
+)
+
+# A sample value for every placeholder any spoken line uses; the characters are ones
+# SSML needs escaped, so a line that forgets escaping fails here.
+SAMPLE_VALUES = {
+    "until": "Friday, December 5 & <after> \"then\"",
+}
+
+KEBAB_CASE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def prompt_id(prompt: Prompt) -> str:
+    return prompt.id
+
+
+def all_line_variants() -> list[tuple[str, int, str]]:
+    return [
+        (key, index, variant)
+        for key, variants in LINES.items()
+        for index, variant in enumerate(variants)
+    ]
+
+
+def line_id(case: tuple[str, int, str]) -> str:
+    return f"{case[0]}[{case[1]}]"
+
+
+def filled(template: str) -> str:
+    """A line variant with its placeholders filled as ``Content.line`` fills them."""
+    return template.format_map({
+        name: escape_text(SAMPLE_VALUES[name]) for name in placeholders(template)
+    })
+
+
+def load_banned_phrases() -> list[str]:
+    text = BANNED_PHRASES_FILE.read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+BANNED_PHRASES = load_banned_phrases()
+
+
+def banned_phrases_in(text: str) -> list[str]:
+    """The banned phrases ``text`` contains: case-insensitive, on word boundaries."""
+    plain = to_plain_text(text).replace("\u2019", "'").replace("\u2018", "'")
+    return [
+        phrase for phrase in BANNED_PHRASES
+        if re.search(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", plain, re.IGNORECASE)
+    ]
+
+
+def everything_spoken() -> list[tuple[str, str]]:
+    """(where, text) for every prompt, nudge and spoken-line variant."""
+    spoken = [(f"prompt {p.id}", p.text) for p in PROMPTS]
+    spoken += [(f"nudge of {p.id}", p.nudge) for p in PROMPTS if p.nudge]
+    spoken += [(f"line {key}[{i}]", filled(v)) for key, i, v in all_line_variants()]
+    return spoken
+
+
+# ----------------------------------------------------------------------------- SSML
+
+
+@pytest.mark.parametrize("prompt", PROMPTS, ids=prompt_id)
+def test_prompt_text_nudge_and_delivery_are_valid_ssml(prompt: Prompt) -> None:
+    assert ssml_errors(escape_text(prompt.text)) == []
+    if prompt.nudge:
+        assert ssml_errors(escape_text(prompt.nudge)) == []
+    assert ssml_errors(prompt_ssml(prompt)) == []
+
+
+@pytest.mark.parametrize("prompt", PROMPTS, ids=prompt_id)
+def test_a_whole_prompt_delivery_is_valid_ssml(prompt: Prompt) -> None:
+    for intro in ("prompt_intro", "prompt_again_intro", "another_intro", "gentler_intro",
+                  "deeper_intro", "hearth_intro"):
+        for intro_variant in LINES[intro]:
+            for closing in LINES["prompt_continue"]:
+                speech = intro_variant + prompt_ssml(prompt) + closing
+                assert ssml_errors(speech) == [], (intro, speech)
+
+
+@pytest.mark.parametrize("case", all_line_variants(), ids=line_id)
+def test_every_line_variant_is_valid_ssml(case: tuple[str, int, str]) -> None:
+    key, _, variant = case
+    assert variant.strip(), f"{key} has an empty variant"
+    assert ssml_errors(filled(variant)) == []
+
+
+def test_every_placeholder_has_a_sample_value() -> None:
+    used = {name for _, _, variant in all_line_variants() for name in placeholders(variant)}
+    assert used <= SAMPLE_VALUES.keys(), f"add sample values for {used - SAMPLE_VALUES.keys()}"
+
+
+def test_variants_of_a_line_share_the_same_placeholders() -> None:
+    for key, variants in LINES.items():
+        names = {frozenset(placeholders(v)) for v in variants}
+        assert len(names) == 1, f"{key}: variants disagree on placeholders {names}"
+
+
+@pytest.mark.parametrize("seed", ["", "a", "b", "c", "d", "e", "f", "g"])
+def test_content_line_escapes_placeholder_values(seed: str) -> None:
+    speech = CONTENT.line("paused", seed, until=SAMPLE_VALUES["until"])
+    assert ssml_errors(speech) == []
+    assert "Friday, December 5 & <after>" in to_plain_text(speech)
+
+
+def test_ssml_checker_rejects_what_alexa_rejects() -> None:
+    """The checker these tests rely on can fail."""
+    assert ssml_errors("Tom & Jerry") != []
+    assert ssml_errors("<b>bold</b>") != []
+    assert ssml_errors('<break time="soon"/>') != []
+    assert ssml_errors('<prosody rate="92%">fine</prosody>') == []
+    assert ssml_errors('<break time="11s"/>') != []
+    assert ssml_errors('<break time="12000ms"/>') != []
+    assert ssml_errors('<break time="10s"/><break time="1.5s"/><break strength="weak"/>') == []
+
+
+# -------------------------------------------------------------------------- prompts
+
+
+@pytest.mark.parametrize("prompt", PROMPTS, ids=prompt_id)
+def test_prompt_follows_the_phrasing_rules(prompt: Prompt) -> None:
+    words = len(prompt.text.split())
+    assert words <= MAX_WORDS, f"{prompt.id} has {words} words"
+    for text in filter(None, (prompt.text, prompt.nudge)):
+        assert not re.search(r"[()\[\]]", text), f"{prompt.id}: no parentheses in speech"
+        assert not re.search(r"\d", text), f"{prompt.id}: write numbers as words"
+
+
+def test_prompt_ids_are_unique_and_kebab_case() -> None:
+    counts = Counter(p.id for p in PROMPTS)
+    assert [i for i, n in counts.items() if n > 1] == []
+    assert [p.id for p in PROMPTS if not KEBAB_CASE.fullmatch(p.id)] == []
+
+
+def test_library_is_deep_and_wide_enough() -> None:
+    per_level = Counter(p.level for p in PROMPTS)
+    for level, minimum in MIN_PROMPTS_PER_LEVEL.items():
+        assert per_level[level] >= minimum, f"level {level}: {per_level[level]} < {minimum}"
+    assert set(per_level) <= set(MIN_PROMPTS_PER_LEVEL), "levels are 1-4"
+    assert len(PROMPTS) >= MIN_PROMPTS
+    assert len({p.category for p in PROMPTS}) >= MIN_CATEGORIES
+
+
+@pytest.mark.parametrize("prompt", PROMPTS, ids=prompt_id)
+def test_prompt_category_and_topics_are_known_and_allowed(prompt: Prompt) -> None:
+    assert prompt.category in CATEGORY_LEVELS, f"{prompt.id}: unknown {prompt.category}"
+    assert prompt.level in CATEGORY_LEVELS[prompt.category], (
+        f"{prompt.id}: {prompt.category} is not used at level {prompt.level}"
+    )
+    assert prompt.topics <= TOPICS, f"{prompt.id}: unknown topics {prompt.topics - TOPICS}"
+
+
+@pytest.mark.parametrize("prompt", [p for p in PROMPTS if p.level >= 3], ids=prompt_id)
+def test_deeper_prompts_ask_permission_and_offer_an_exit(prompt: Prompt) -> None:
+    assert prompt.text.startswith(PERMISSION_OPENERS), (
+        f"{prompt.id}: open with permission, e.g. {PERMISSION_OPENERS[0]!r}"
+    )
+    lowered = prompt.text.lower()
+    assert any(exit_phrase in lowered for exit_phrase in EXIT_PHRASES), (
+        f"{prompt.id}: offer the exit inside the prompt, e.g. {EXIT_PHRASES[0]!r}"
+    )
+
+
+# ---------------------------------------------------------------- banned phrasing
+
+
+def test_banned_phrase_list_keeps_the_core_rules() -> None:
+    core = {
+        "if you loved me", "you should have", "prove", "why didn't you", "why don't you",
+        "always", "never", "are you sure", "you missed", "streak", "you haven't",
+        "great answer", "what does your partner do wrong", "other couples",
+    }
+    listed = {phrase.lower() for phrase in BANNED_PHRASES}
+    assert core <= listed, f"restore {core - listed} to {BANNED_PHRASES_FILE.name}"
+    assert len(listed) == len(BANNED_PHRASES), "a phrase is listed twice"
+
+
+def test_banned_phrase_matching_is_on_word_boundaries() -> None:
+    assert banned_phrases_in("You ALWAYS say that.") == ["always"]
+    assert banned_phrases_in("Are you <break time=\"1s\"/> sure? Why didn\u2019t you") == [
+        "why didn't you", "are you sure",
+    ]
+    assert banned_phrases_in("What would improve your week? Nevertheless, hello.") == []
+
+
+@pytest.mark.parametrize("where, text", everything_spoken(), ids=lambda v: str(v)[:60])
+def test_nothing_spoken_uses_banned_phrasing(where: str, text: str) -> None:
+    assert banned_phrases_in(text) == [], where
+
+
+# ------------------------------------------------------------------- spoken lines
+
+
+def source_files() -> list[Path]:
+    return sorted(SKILL_SOURCES.rglob("*.py"))
+
+
+LINE_CALL = re.compile(
+    r"""\.line\(\s*["'](?P<key>\w+)["'](?:\s+if\s+[^"']+\s+else\s+["'](?P<other>\w+)["'])?"""
+)
+INTRO_ARGUMENT = re.compile(r"""\b(?:deliver_prompt|speak_new_prompt)\([^()]*?["'](\w+)["']""")
+
+
+def line_keys_used_in_code() -> dict[str, list[str]]:
+    """Line keys the code asks for: ``.line("key")`` calls and intro keys handed on."""
+    used: dict[str, list[str]] = {}
+    for path in source_files():
+        source = path.read_text(encoding="utf-8")
+        keys = [k for m in LINE_CALL.finditer(source) for k in m.group("key", "other") if k]
+        keys += INTRO_ARGUMENT.findall(source)
+        for key in keys:
+            used.setdefault(key, []).append(str(path.relative_to(ROOT)))
+    return used
+
+
+def test_every_line_the_code_asks_for_exists() -> None:
+    used = line_keys_used_in_code()
+    assert used, "the scan found no .line(...) calls; update the pattern"
+    missing = {key: files for key, files in used.items() if key not in LINES}
+    assert missing == {}
+
+
+def test_every_line_is_used_by_some_code() -> None:
+    dead = sorted(set(LINES) - set(line_keys_used_in_code()))
+    assert dead == [], (
+        "lines.yaml keys no code asks for: remove them, or teach line_keys_used_in_code() "
+        "the new way the code names them"
+    )
+
+
+@pytest.mark.parametrize("key", ["not_now", "not_now_after_deep"])
+def test_not_now_is_rotated_and_asks_nothing(key: str) -> None:
+    variants = LINES[key]
+    assert len(variants) >= 2
+    assert len(set(variants)) == len(variants)
+    for variant in variants:
+        assert "?" not in variant, variant
+        assert len(to_plain_text(variant).split()) <= 12, f"keep it short: {variant}"
+
+
+@pytest.mark.parametrize("key", ["welcome_first", "help"])
+def test_welcome_and_help_say_not_now_works(key: str) -> None:
+    for variant in LINES[key]:
+        assert "not now" in to_plain_text(variant).lower(), variant
+
