@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
 from skill.config import load_settings
 from skill.conversation.clock import Clock, system_clock
+
+if TYPE_CHECKING:
+    from skill.storage import HouseholdStore
 
 log = logging.getLogger("porchlight.app")
 
@@ -21,13 +24,17 @@ DEV_WARNING = (
 
 
 def create_app(
-    config: Mapping[str, Any] | None = None, *, clock: Clock = system_clock
+    config: Mapping[str, Any] | None = None, *, clock: Clock = system_clock,
+    store: HouseholdStore | None = None,
 ) -> Flask:
-    """Build the app from settings (defaults, then PORCHLIGHT_* variables, then ``config``)."""
+    """Build the app from settings (defaults, then PORCHLIGHT_* variables, then ``config``).
+
+    ``store`` replaces the one the database URL names (tests, embedding).
+    """
     from skill import web
     from skill.builder import build_skill
     from skill.logs import UserHasher, configure_logging
-    from skill.storage import open_store
+    from skill.storage import store_from_settings
     from skill.verify import (
         SignatureVerifier,
         SigningKeyCache,
@@ -38,7 +45,7 @@ def create_app(
 
     settings = load_settings(config)
     configure_logging()
-    store = open_store(settings.database_url)
+    store = store or store_from_settings(settings)
     skill = build_skill(store, settings, clock)
     verifiers: list[Any] = []
     if settings.dev:
@@ -61,5 +68,5 @@ def create_app(
     app.extensions["porchlight.endpoint"] = web.AlexaEndpoint(
         skill, verifiers, UserHasher(settings.log_key)
     )
-    web.register(app)
+    web.register(app, metrics=settings.metrics)
     return app

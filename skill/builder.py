@@ -41,6 +41,7 @@ def build_skill_builder(
         builtins.UnhandledRequestHandler(),
     ):
         builder.add_request_handler(handler)
+    builder.add_exception_handler(builtins.StoreUnavailableExceptionHandler())
     builder.add_exception_handler(builtins.ApologyExceptionHandler())
     return builder
 

@@ -34,7 +34,13 @@ class Settings:
     port: int = 5000
     """Port `porchlight serve` listens on."""
     database_url: str = field(default_factory=default_database_url)
-    """Where household state lives: sqlite:///PATH (default: the user's data directory)."""
+    """Where household state lives: sqlite:///PATH or postgresql://... (default: a SQLite file)."""
+    db_pool_size: int = 4
+    """Most PostgreSQL connections one server process keeps open."""
+    db_timeout_ms: int = 1000
+    """PostgreSQL: longest wait for a connection, a lock or a statement (milliseconds)."""
+    db_auto_upgrade: bool | None = None
+    """Create or migrate the schema on start (default: yes for SQLite, no for PostgreSQL)."""
     skill_id: str | None = None
     """The Alexa skill id; when set, requests for any other skill get 400."""
     dev: bool = False
@@ -49,6 +55,8 @@ class Settings:
     """IANA time zone for evenings when the device's is unknown (default: by locale)."""
     log_key: str | None = None
     """Secret for the keyed hash of user ids in logs (default: random per process)."""
+    metrics: bool = False
+    """Serve Prometheus metrics at GET /metrics."""
 
     def validate(self) -> None:
         """Raise ValueError with a message for the operator when settings cannot work."""
@@ -60,6 +68,13 @@ class Settings:
             )
         if self.max_body_bytes < 1024:
             raise ValueError("max_body_bytes must be at least 1024")
+        if not 1 <= self.db_pool_size <= 100:
+            raise ValueError(f"db_pool_size must be between 1 and 100, not {self.db_pool_size}")
+        if not 100 <= self.db_timeout_ms <= 5000:
+            raise ValueError(
+                f"db_timeout_ms must be between 100 and 5000 (Alexa waits 8 s at most), "
+                f"not {self.db_timeout_ms}"
+            )
 
 
 def is_loopback(host: str) -> bool:

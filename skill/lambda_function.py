@@ -19,10 +19,10 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if _handler is None:
         from skill.builder import build_skill_builder
         from skill.config import load_settings
-        from skill.storage import open_store
+        from skill.storage import store_from_settings
 
         settings = load_settings()
-        builder = build_skill_builder(open_store(settings.database_url), settings)
+        builder = build_skill_builder(store_from_settings(settings), settings)
         builder.skill_id = settings.skill_id
         _handler = builder.lambda_handler()
     response: dict[str, Any] = _handler(event, context)

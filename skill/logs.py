@@ -8,9 +8,18 @@ import json
 import logging
 import secrets
 import sys
+from contextvars import ContextVar
 from typing import Any
 
 REQUEST_LOGGER = "porchlight.request"
+
+# Outcomes a handler can report for the request's log line and metrics.
+STORE_UNAVAILABLE = "store_unavailable"
+WITHDRAWAL_NOT_SAVED = "withdrawal_not_saved"
+HANDLER_ERROR = "error"
+STORE_FAILURES = frozenset({STORE_UNAVAILABLE, WITHDRAWAL_NOT_SAVED})
+
+_outcome: ContextVar[str | None] = ContextVar("porchlight_outcome", default=None)
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 
@@ -63,3 +72,18 @@ def configure_logging(level: int = logging.INFO) -> None:
     root.addHandler(handler)
     root.setLevel(level)
     root.propagate = False
+
+
+def begin_request() -> None:
+    """Start a request's notes (the endpoint calls this before dispatching)."""
+    _outcome.set(None)
+
+
+def note_outcome(outcome: str) -> None:
+    """Let the request's log line say how it went when that is not plain "ok"."""
+    _outcome.set(outcome)
+
+
+def noted_outcome() -> str | None:
+    """What a handler noted about the current request, if anything."""
+    return _outcome.get()

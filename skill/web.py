@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from typing import Any
 
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.skill import CustomSkill
+from ask_sdk_model import Request
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
+from skill import logs
 from skill.compat import ensure_webservice_support_importable
 from skill.content import content_for
 from skill.logs import REQUEST_LOGGER, UserHasher
+from skill.metrics import Metrics
 from skill.storage import HouseholdStore, StoreError
 from skill.storage.base import user_id_of
 from skill.verify import VerificationException
@@ -28,6 +32,8 @@ ensure_webservice_support_importable()
 from ask_sdk_webservice_support.webservice_handler import WebserviceSkillHandler  # noqa: E402
 
 request_log = logging.getLogger(REQUEST_LOGGER)
+health_log = logging.getLogger("porchlight.health")
+REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
 blueprint = Blueprint("alexa", __name__)
 
 
@@ -67,20 +73,13 @@ class AlexaEndpoint:
 
     def __call__(self, headers: Any, raw: bytes) -> tuple[dict[str, Any], int, dict[str, Any]]:
         """(JSON body, HTTP status, log fields) for one request."""
-        fields: dict[str, Any] = {}
         try:
             body = raw.decode("utf-8")
             envelope = check_envelope(body)
         except (UnicodeDecodeError, InvalidEnvelope) as error:
             reason = str(error) if isinstance(error, InvalidEnvelope) else "body is not UTF-8"
             return {"error": "invalid request", "detail": reason}, 400, {"outcome": "invalid"}
-        alexa_request = envelope["request"]
-        fields.update(
-            request_id=alexa_request["requestId"][:100],
-            request_type=alexa_request["type"][:100],
-            intent=_intent_name(alexa_request),
-            locale=str(alexa_request.get("locale", ""))[:20],
-        )
+        fields = self.log_fields(envelope)
         try:
             response = self.handler.verify_request_and_dispatch(headers, body)
         except VerificationException as error:
@@ -89,14 +88,39 @@ class AlexaEndpoint:
         except SerializationException:
             return ({"error": "invalid request", "detail": "not a valid Alexa request envelope"},
                     400, {**fields, "outcome": "invalid"})
-        fields["user"] = self.hasher(_user_id(envelope))
         return dict(response), 200, {**fields, "outcome": "ok"}
+
+    def log_fields(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        """What the request's log line may say: names and ids of the request, a keyed hash of
+        the user; never slot values, free text, tokens or raw user and device ids."""
+        alexa_request = envelope["request"]
+        return {
+            "request_id": _name_or_none(alexa_request["requestId"]),
+            "request_type": _name_or_none(alexa_request["type"]),
+            "intent": _intent_name(alexa_request),
+            "locale": _locale(alexa_request.get("locale")),
+            "user": self.hasher(_user_id(envelope)),
+        }
+
+
+# Request types, intent names and request ids are identifiers: anything else is not logged.
+_NAME = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
+_LOCALE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def _name_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and _NAME.fullmatch(value) else None
+
+
+def _locale(value: Any) -> str | None:
+    if isinstance(value, str) and len(value) <= 20 and _LOCALE.fullmatch(value):
+        return value
+    return None
 
 
 def _intent_name(alexa_request: dict[str, Any]) -> str | None:
     intent = alexa_request.get("intent")
-    name = intent.get("name") if isinstance(intent, dict) else None
-    return name[:100] if isinstance(name, str) else None
+    return _name_or_none(intent.get("name")) if isinstance(intent, dict) else None
 
 
 def _user_id(envelope: dict[str, Any]) -> str | None:
@@ -115,17 +139,33 @@ def _json(payload: dict[str, Any], status: int) -> Response:
 def alexa() -> Response:
     endpoint: AlexaEndpoint = current_app.extensions["porchlight.endpoint"]
     started = time.perf_counter()
+    logs.begin_request()
     try:
         payload, status, fields = endpoint(request.headers, request.get_data(cache=False))
-    except HTTPException:
+    except HTTPException as error:  # too large: refused before the body was read
+        _record(started, {"outcome": "too_large" if error.code == 413 else "invalid",
+                          "status": error.code})
         raise
     except Exception as error:  # the skill's own exception handler failed too
         payload, status = _apology(), 200
-        fields = {"outcome": "error", "error_type": type(error).__name__}
-    fields["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        fields = {"outcome": logs.HANDLER_ERROR, "error_type": type(error).__name__}
+    if fields["outcome"] == "ok":
+        fields["outcome"] = logs.noted_outcome() or "ok"
     fields["status"] = status
-    request_log.info("alexa request", extra=fields)
+    _record(started, fields)
     return _json(payload, status)
+
+
+def _record(started: float, fields: dict[str, Any]) -> None:
+    """The request's one log line, and its metrics when they are on."""
+    seconds = time.perf_counter() - started
+    fields["latency_ms"] = round(seconds * 1000, 2)
+    request_log.info("alexa request", extra=fields)
+    metrics: Metrics | None = current_app.extensions.get("porchlight.metrics")
+    if metrics is not None:
+        metrics.observe_request(fields.get("request_type"), fields["outcome"], seconds)
+        if fields["outcome"] in logs.STORE_FAILURES:
+            metrics.observe_store_error("request")
 
 
 def _apology() -> dict[str, Any]:
@@ -144,14 +184,30 @@ def healthz() -> Response:
     store: HouseholdStore = current_app.extensions["porchlight.store"]
     try:
         store.check()
-    except StoreError:
+    except StoreError as error:
+        # The reason is for the operator's log, not for whoever polls the endpoint.
+        health_log.warning("store unavailable", extra={"reason": str(error)})
+        metrics: Metrics | None = current_app.extensions.get("porchlight.metrics")
+        if metrics is not None:
+            metrics.observe_store_error("health")
         return _json({"status": "unavailable", "store": "unavailable"}, 503)
     return _json({"status": "ok", "store": "ok"}, 200)
 
 
-def register(app: Flask) -> None:
-    """Add the endpoints, and JSON errors for every HTTP error."""
+def serve_metrics() -> Response:
+    metrics: Metrics = current_app.extensions["porchlight.metrics"]
+    return Response(metrics.exposition(), status=200, mimetype=None,
+                    content_type=metrics.content_type)
+
+
+def register(app: Flask, *, metrics: bool = False) -> None:
+    """Add the endpoints (GET /metrics only when ``metrics``), and JSON errors for HTTP errors."""
     app.register_blueprint(blueprint)
+    if metrics:
+        outcomes = frozenset({"ok", "invalid", "rejected", "too_large", logs.HANDLER_ERROR,
+                              *logs.STORE_FAILURES})
+        app.extensions["porchlight.metrics"] = Metrics(REQUEST_TYPES, outcomes)
+        app.add_url_rule("/metrics", "metrics", serve_metrics, methods=["GET"])
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from flask.testing import FlaskClient
 from skill.app import create_app
 from skill.conversation.clock import SettableClock
 from skill.storage import HouseholdStore
+from tests import postgres
 from tests.envelopes import SKILL_ID, Device, dumps
 from tests.signing import TestAuthority
 
@@ -97,3 +99,48 @@ def device(clock: SettableClock) -> Device:
 def speech(payload: dict[str, Any]) -> str:
     """The SSML a response speaks."""
     return str(payload["response"].get("outputSpeech", {}).get("ssml", ""))
+
+
+# ------------------------------------------------------------------------- PostgreSQL
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without a test PostgreSQL, skip the tests that need one (the summary counts them)."""
+    if postgres.server_url():
+        return
+    skip = pytest.mark.skip(reason=postgres.SKIP_REASON)
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config
+                            ) -> None:
+    skipped = [report for report in terminalreporter.stats.get("skipped", [])
+               if postgres.SKIP_REASON in str(report.longrepr)]
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} PostgreSQL tests skipped: {postgres.HOW_TO_RUN}", yellow=True
+        )
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    url = postgres.server_url()
+    assert url, postgres.SKIP_REASON  # only tests marked postgres ask for it
+    return url
+
+
+@pytest.fixture
+def postgres_schema(postgres_url: str) -> Iterator[str]:
+    """A fresh schema in the test PostgreSQL, dropped afterwards."""
+    with postgres.fresh_schema(postgres_url) as schema:
+        yield schema
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A loopback port where nothing listens (free when asked)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -13,6 +13,8 @@ from ask_sdk_model import Response
 
 from skill.content import content_for
 from skill.handlers.common import Turn, TurnHandler, request_type
+from skill.logs import HANDLER_ERROR, STORE_UNAVAILABLE, note_outcome
+from skill.storage import StoreError
 
 log = logging.getLogger("porchlight.skill")
 
@@ -85,6 +87,27 @@ class UnhandledRequestHandler(AbstractRequestHandler):  # type: ignore[misc]
         return handler_input.response_builder.response
 
 
+class StoreUnavailableExceptionHandler(AbstractExceptionHandler):  # type: ignore[misc]
+    """The household store is down or slow: say so calmly, and offer nothing.
+
+    No prompt or offer can be checked against the household's withdrawals, pauses and
+    boundaries without the store, so none is given. "Not now" never gets here: its handler
+    acknowledges even when the withdrawal cannot be written.
+    """
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return isinstance(exception, StoreError)
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        note_outcome(STORE_UNAVAILABLE)
+        log.error("household store unavailable",
+                  extra={"request_id": _request_id(handler_input),
+                         "error_type": type(exception.__cause__ or exception).__name__})
+        locale = getattr(handler_input.request_envelope.request, "locale", None)
+        speech = content_for(locale).line("store_unavailable", _request_id(handler_input))
+        return handler_input.response_builder.speak(speech).set_should_end_session(True).response
+
+
 class ApologyExceptionHandler(AbstractExceptionHandler):  # type: ignore[misc]
     """Anything unexpected: log where (never what was said) and apologise calmly."""
 
@@ -92,6 +115,7 @@ class ApologyExceptionHandler(AbstractExceptionHandler):  # type: ignore[misc]
         return True
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        note_outcome(HANDLER_ERROR)
         log.error(
             "unexpected error while handling a request",
             extra={"request_id": _request_id(handler_input),

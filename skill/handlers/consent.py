@@ -14,6 +14,8 @@ from ask_sdk_model import Response
 from skill.conversation import consent
 from skill.conversation.state import Declined
 from skill.handlers.common import Turn, TurnHandler, intent_name, pending_offer, slot_value
+from skill.logs import WITHDRAWAL_NOT_SAVED, note_outcome
+from skill.storage import StoreError
 
 log = logging.getLogger("porchlight.consent")
 
@@ -33,11 +35,18 @@ class NotNowHandler(TurnHandler):
         return name in OFFER_DECLINING_INTENTS and pending_offer(handler_input) is not None
 
     def respond(self, turn: Turn) -> Response:
-        household, withdrawal = consent.record_withdrawal(
-            turn.household, turn.now, turn.evening, turn.offer
-        )
-        household = consent.forget_offer_context(household)
-        turn.save(household)
+        try:
+            household, withdrawal = consent.record_withdrawal(
+                turn.household, turn.now, turn.evening, turn.offer
+            )
+            turn.save(consent.forget_offer_context(household))
+        except StoreError as error:
+            # The store is down or slow: the answer still honours the "not now".
+            note_outcome(WITHDRAWAL_NOT_SAVED)
+            log.error("withdrawal could not be recorded",
+                      extra={"request_id": turn.request_id,
+                             "error_type": type(error.__cause__ or error).__name__})
+            return turn.end(turn.line("not_now"))
         log.info("withdrawal recorded", extra={"declined": str(withdrawal.declined)})
         deep = withdrawal.declined is Declined.PROMPT and (withdrawal.level or 0) >= DEEP_LEVEL
         return turn.end(turn.line("not_now_after_deep" if deep else "not_now"))

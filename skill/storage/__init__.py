@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from skill.storage.base import HouseholdStore, StoreError, household_key, household_key_of
 
-__all__ = ["HouseholdStore", "StoreError", "household_key", "household_key_of", "open_store"]
+if TYPE_CHECKING:
+    from skill.config import Settings
+
+__all__ = ["HouseholdStore", "StoreError", "household_key", "household_key_of", "open_store",
+           "store_from_settings"]
+
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+POSTGRES_EXTRA_HINT = "pip install 'porch-light[postgres]'"
 
 
 def sqlite_path(url: str) -> str:
@@ -24,13 +32,36 @@ def sqlite_path(url: str) -> str:
     return path
 
 
-def open_store(url: str) -> HouseholdStore:
-    """Open the store a database URL names; a ValueError says what is wrong with the URL."""
+def open_store(url: str, *, pool_size: int = 4, timeout: float = 1.0,
+               auto_upgrade: bool | None = None, schema: str | None = None) -> HouseholdStore:
+    """Open the store a database URL names; a ValueError says what is wrong with the URL.
+
+    ``auto_upgrade`` None means the backend's default: yes for SQLite, no for PostgreSQL
+    (docs/state.md). ``pool_size``, ``timeout`` (seconds) and ``schema`` apply to PostgreSQL.
+    """
     scheme = urlsplit(url).scheme.lower()
     if scheme == "sqlite":
         from skill.storage.sqlite import SQLiteStore
 
-        return SQLiteStore(sqlite_path(url))
+        return SQLiteStore(sqlite_path(url), auto_upgrade=auto_upgrade is not False)
+    if scheme in POSTGRES_SCHEMES:
+        try:
+            from skill.storage.postgres import PostgresStore
+        except ImportError as error:
+            raise ValueError(
+                f"a PostgreSQL database needs the postgres extra ({error}): "
+                f"{POSTGRES_EXTRA_HINT}"
+            ) from None
+        return PostgresStore(url, pool_size=pool_size, timeout=timeout, schema=schema,
+                             auto_upgrade=bool(auto_upgrade))
     raise ValueError(
-        f"unsupported database URL scheme {scheme!r}: use sqlite:///PATH"
+        f"unsupported database URL scheme {scheme!r}: use sqlite:///PATH or "
+        "postgresql://USER@HOST/DATABASE"
     )
+
+
+def store_from_settings(settings: Settings) -> HouseholdStore:
+    """The store the settings name, with their pool size, timeout and upgrade rule."""
+    return open_store(settings.database_url, pool_size=settings.db_pool_size,
+                      timeout=settings.db_timeout_ms / 1000,
+                      auto_upgrade=settings.db_auto_upgrade)

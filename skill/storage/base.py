@@ -47,6 +47,17 @@ def household_key_of(request_envelope: Any) -> str:
     return household_key(user_id)
 
 
+def schema_problem(found: int, expected: int) -> str | None:
+    """What the operator must do when the database is not at the schema this code expects."""
+    if found > expected:
+        return (f"the database is at schema {found}, newer than this Porch Light knows "
+                f"({expected}); upgrade Porch Light")
+    if found < expected:
+        return (f"the database is at schema {found}, this Porch Light needs {expected}; "
+                "run `porchlight db upgrade`")
+    return None
+
+
 class HouseholdStore(AbstractPersistenceAdapter, ABC):  # type: ignore[misc]
     """A persistence adapter keyed by household; subclasses only say how to store."""
 
@@ -64,7 +75,15 @@ class HouseholdStore(AbstractPersistenceAdapter, ABC):  # type: ignore[misc]
 
     @abstractmethod
     def check(self) -> None:
-        """Raise StoreError when the store cannot serve requests."""
+        """Raise StoreError when the store cannot serve requests (down, or schema not current)."""
+
+    @abstractmethod
+    def schema_version(self) -> int:
+        """The schema version the database is at (0 before the first upgrade)."""
+
+    @abstractmethod
+    def upgrade(self) -> int:
+        """Create or migrate the schema; returns the resulting version."""
 
     def close(self) -> None:
         """Release connections; the store may not be used afterwards."""

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from skill.storage.base import EVENTS, HouseholdStore, StoreError
+from skill.storage.base import EVENTS, HouseholdStore, StoreError, schema_problem
 
 # How long a write waits for another writer: well inside Alexa's answer time; 1 s was not
 # enough for eight busy writers on a loaded machine, and a lost write can be a lost "not now".
@@ -39,9 +39,13 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class SQLiteStore(HouseholdStore):
-    """Households in one SQLite file; safe for many threads and processes."""
+    """Households in one SQLite file; safe for many threads and processes.
 
-    def __init__(self, path: str | Path) -> None:
+    With ``auto_upgrade`` (the default) opening the store creates or migrates its schema;
+    without it, ``check`` reports a schema that `porchlight db upgrade` must bring up to date.
+    """
+
+    def __init__(self, path: str | Path, *, auto_upgrade: bool = True) -> None:
         self.path = str(Path(path).expanduser())
         try:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -50,11 +54,12 @@ class SQLiteStore(HouseholdStore):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
-        try:
-            self.upgrade()
-        except StoreError:
-            self.close()
-            raise
+        if auto_upgrade:
+            try:
+                self.upgrade()
+            except StoreError:
+                self.close()
+                raise
 
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -101,10 +106,7 @@ class SQLiteStore(HouseholdStore):
         with self._write() as connection:
             version = int(connection.execute("PRAGMA user_version").fetchone()[0])
             if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"the database is at schema {version}, newer than this Porch Light knows "
-                    f"({SCHEMA_VERSION}); upgrade Porch Light"
-                )
+                raise StoreError(schema_problem(version, SCHEMA_VERSION))
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in filter(str.strip, script.split(";")):
                     connection.execute(statement)
@@ -153,6 +155,9 @@ class SQLiteStore(HouseholdStore):
             connection.execute("DELETE FROM households WHERE key = ?", (key,))
 
     def check(self) -> None:
+        problem = schema_problem(self.schema_version(), SCHEMA_VERSION)
+        if problem:
+            raise StoreError(problem)
         try:
             self._connection().execute("SELECT 1 FROM households LIMIT 1").fetchall()
         except sqlite3.Error as error:
