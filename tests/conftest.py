@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -144,3 +145,9 @@ def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def log_entries(captured: str, logger: str | None = None) -> list[dict[str, Any]]:
+    """The JSON log lines in captured stderr, optionally of one logger."""
+    entries = [json.loads(line) for line in captured.splitlines() if line.startswith("{")]
+    return [e for e in entries if logger is None or e["logger"] == logger]

@@ -153,8 +153,7 @@ class PostgresStore(HouseholdStore):
         self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
             connection_info(url, timeout, schema),
             min_size=1, max_size=pool_size, timeout=timeout, open=False,
-            kwargs={"autocommit": True}, check=ConnectionPool.check_connection,
-            name="porchlight",
+            kwargs={"autocommit": True}, check=self._check_connection, name="porchlight",
         )
         self._pool.open(wait=False)
         if auto_upgrade:
@@ -163,6 +162,11 @@ class PostgresStore(HouseholdStore):
             except StoreError:
                 self.close()
                 raise
+
+    def _check_connection(self, connection: psycopg.Connection[Any]) -> None:
+        """The pool's check before lending a connection, bounded like everything else."""
+        with _Deadline(connection, self.timeout):
+            ConnectionPool.check_connection(connection)
 
     @contextmanager
     def _connection(self, what: str, *, bounded: bool = True
