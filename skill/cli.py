@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from skill import __version__
+from skill import __version__, ops_cli
 from skill.config import load_settings
 
 
@@ -20,7 +20,8 @@ def main() -> None:
 @main.command()
 @click.option("--host", help="Address to listen on [env PORCHLIGHT_HOST; default 127.0.0.1].")
 @click.option("--port", type=int, help="Port [env PORCHLIGHT_PORT; default 5000].")
-@click.option("--database-url", help="sqlite:///PATH [env PORCHLIGHT_DATABASE_URL].")
+@click.option("--database-url",
+              help="sqlite:///PATH or postgresql://... [env PORCHLIGHT_DATABASE_URL].")
 @click.option("--skill-id", help="Your Alexa skill id [env PORCHLIGHT_SKILL_ID].")
 @click.option("--dev", is_flag=True, default=None,
               help="No signature checks, loopback only [env PORCHLIGHT_DEV].")
@@ -38,6 +39,10 @@ def serve(**options: Any) -> None:
     click.echo(f"Porch Light is listening on http://{settings.host}:{settings.port}/alexa",
                err=True)
     run_simple(settings.host, settings.port, app, threaded=True)
+
+
+main.add_command(ops_cli.db)
+main.add_command(ops_cli.data)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,192 @@
+"""Several real server processes on one database: nothing acknowledged is ever lost.
+
+Two gunicorn servers (two workers each) share one database, as two machines behind a load
+balancer would; many threads send interleaved "not now", pauses and prompt requests for
+the same households to both. Afterwards every acknowledged withdrawal and pause is in the
+store. Then a server is killed with SIGKILL in the middle of a stream of "not now"s: every
+one that was acknowledged is still there. Both on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill.content import content_for
+from skill.conversation.state import EventKind, Household
+from skill.storage import HouseholdStore, household_key, open_store
+from tests.envelopes import Device
+from tests.postgres import url_with_schema
+from tests.servers import ROOT, Server, post, server_environment, start_gunicorn
+from tests.signing import TestAuthority
+
+LINES = content_for("en-US").lines
+HOUSEHOLDS = 4
+REQUESTS = 240
+THREADS = 8
+NOT_NOW_LINES = set(LINES["not_now"]) | set(LINES["not_now_after_deep"])
+PROMPTS = ("TonightsPromptIntent", "AnotherPromptIntent", "GentlerIntent", "DeeperIntent")
+
+pytestmark = pytest.mark.slow
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@pytest.fixture(scope="module")
+def live_authority(tmp_path_factory: pytest.TempPathFactory) -> TestAuthority:
+    """Servers check request times against the real clock, so the certificates are current."""
+    return TestAuthority(tmp_path_factory.mktemp("live-authority"), now())
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def shared_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """One database URL for every server; PostgreSQL gets a fresh schema, upgraded by the CLI."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/shared.sqlite3"
+        return
+    url = url_with_schema(request.getfixturevalue("postgres_url"),
+                          request.getfixturevalue("postgres_schema"))
+    upgraded = subprocess.run(
+        [sys.executable, "-m", "skill.cli", "db", "upgrade", "--database-url", url],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "schema at version" in upgraded.stdout
+    yield url
+
+
+@pytest.fixture
+def servers(shared_database: str, live_authority: TestAuthority, tmp_path: Path
+            ) -> Iterator[list[Server]]:
+    started: list[Server] = []
+    try:
+        for name in ("one", "two"):
+            metrics_dir = tmp_path / f"metrics-{name}"
+            metrics_dir.mkdir()
+            environment = server_environment(
+                shared_database, live_authority, PORCHLIGHT_METRICS="true",
+                PORCHLIGHT_DB_POOL_SIZE="2", PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
+            )
+            started.append(start_gunicorn(name, tmp_path, environment))
+        yield started
+    finally:
+        for server in started:
+            server.stop()
+
+
+def spoken(payload: dict[str, Any]) -> str:
+    ssml = str(payload["response"].get("outputSpeech", {}).get("ssml", ""))
+    return ssml.removeprefix("<speak>").removesuffix("</speak>")
+
+
+def stored_events(store: HouseholdStore, device: Device) -> Counter[EventKind]:
+    household = Household.from_attributes(store.load(household_key(device.user_id)))
+    return Counter(event.kind for event in household.events)
+
+
+def test_two_servers_lose_no_withdrawal_or_pause(
+    servers: list[Server], shared_database: str, live_authority: TestAuthority
+) -> None:
+    households = [[Device(now, user_id=f"amzn1.ask.account.SCALE{h}") for _ in range(3)]
+                  for h in range(HOUSEHOLDS)]
+    acknowledged: Counter[tuple[int, str]] = Counter()
+    lock = threading.Lock()
+
+    def one_request(number: int) -> None:
+        household = number % HOUSEHOLDS
+        device = households[household][number % 3]
+        kind = ("not now", "pause", "prompt")[number % 3]
+        if kind == "not now":
+            envelope = device.intent("NotNowIntent", one_shot=True)
+        elif kind == "pause":
+            envelope = device.intent("PauseIntent", {"duration": "P1W"}, one_shot=True)
+        else:
+            envelope = device.intent(PROMPTS[number % 4], one_shot=True)
+        payload = post(servers[number % 2].url, live_authority, envelope)
+        assert spoken(payload) not in LINES["store_unavailable"]
+        if kind == "not now":
+            assert spoken(payload) in NOT_NOW_LINES and payload["response"]["shouldEndSession"]
+        if kind != "prompt":
+            with lock:
+                acknowledged[household, kind] += 1
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        list(pool.map(one_request, range(REQUESTS)))
+
+    store = open_store(shared_database)
+    try:
+        for number, devices in enumerate(households):
+            events = stored_events(store, devices[0])
+            assert events[EventKind.WITHDRAWAL] == acknowledged[number, "not now"] > 0
+            assert events[EventKind.PAUSE] == acknowledged[number, "pause"] > 0
+    finally:
+        store.close()
+    answered = [requests_counted(server) for server in servers]
+    assert answered == [REQUESTS // 2, REQUESTS // 2]  # both workers of each server counted
+
+
+def requests_counted(server: Server) -> int:
+    """Alexa requests a server's /metrics counts, summed over its worker processes."""
+    status, text = server.get("/metrics")
+    assert status == 200
+    found = re.findall(r'^porchlight_requests_total\{[^}]*outcome="ok"[^}]*\} (\S+)$', text,
+                       re.MULTILINE)
+    return int(sum(float(value) for value in found))
+
+
+def test_sigkill_mid_stream_loses_nothing_acknowledged(
+    servers: list[Server], shared_database: str, live_authority: TestAuthority
+) -> None:
+    server = servers[0]
+    acknowledged: list[str] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    enough = threading.Event()
+
+    def not_now_stream(thread: int) -> None:
+        for number in range(60):
+            user_id = f"amzn1.ask.account.KILL{thread}x{number}"
+            envelope = Device(now, user_id=user_id).intent("NotNowIntent", one_shot=True)
+            try:
+                payload = post(server.url, live_authority, envelope)
+            except OSError as error:  # the server died under this request: not acknowledged
+                with lock:
+                    failures.append(type(error).__name__)
+                return
+            assert spoken(payload) in NOT_NOW_LINES
+            with lock:
+                acknowledged.append(user_id)
+                if len(acknowledged) >= 40:
+                    enough.set()
+
+    threads = [threading.Thread(target=not_now_stream, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    assert enough.wait(timeout=60), "the server acknowledged too few requests"
+    server.stop(signal.SIGKILL)
+    for thread in threads:
+        thread.join(timeout=30)
+
+    store = open_store(shared_database)
+    try:
+        lost = [user for user in acknowledged
+                if stored_events(store, Device(now, user_id=user))[EventKind.WITHDRAWAL] != 1]
+    finally:
+        store.close()
+    assert lost == []
+    assert len(acknowledged) >= 40
+    # The kill cut requests in the middle, not only refused new ones.
+    assert {"ConnectionResetError", "RemoteDisconnected"} & set(failures), failures
