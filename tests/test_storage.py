@@ -252,6 +252,18 @@ class TestSQLiteStore(StoreContract):
         finally:
             store.close()
 
+    def test_without_auto_upgrade_check_says_what_to_run(self, tmp_path: Path) -> None:
+        store = SQLiteStore(tmp_path / "x.sqlite3", auto_upgrade=False)
+        try:
+            assert store.schema_version() == 0
+            for action in (store.check, lambda: store.load(HOUSEHOLD)):
+                with pytest.raises(StoreError, match="porchlight db upgrade"):
+                    action()
+            assert store.upgrade() == SCHEMA_VERSION
+            store.check()
+        finally:
+            store.close()
+
     def test_reopening_is_idempotent(self, tmp_path: Path) -> None:
         path = tmp_path / "x.sqlite3"
         first = SQLiteStore(path)

@@ -91,14 +91,14 @@ class SQLiteStore(HouseholdStore):
                 raise
             connection.execute("COMMIT")
         except sqlite3.Error as error:
-            raise StoreError(f"SQLite write failed: {error}") from error
+            raise _store_error("write", error) from error
 
     def schema_version(self) -> int:
         """The version the database is at."""
         try:
             row = self._connection().execute("PRAGMA user_version").fetchone()
         except sqlite3.Error as error:
-            raise StoreError(f"SQLite read failed: {error}") from error
+            raise _store_error("read", error) from error
         return int(row[0])
 
     def upgrade(self) -> int:
@@ -123,7 +123,7 @@ class SQLiteStore(HouseholdStore):
                 "SELECT body FROM household_events WHERE key = ? ORDER BY at, event_id", (key,)
             ).fetchall()
         except sqlite3.Error as error:
-            raise StoreError(f"SQLite read failed: {error}") from error
+            raise _store_error("read", error) from error
         attributes: dict[str, Any] = json.loads(row[0]) if row else {}
         if events:
             attributes[EVENTS] = [json.loads(body) for (body,) in events]
@@ -169,3 +169,10 @@ class SQLiteStore(HouseholdStore):
                 connection.close()
             self._connections.clear()
         self._local = threading.local()
+
+
+def _store_error(what: str, error: sqlite3.Error) -> StoreError:
+    """A SQLite failure as StoreError, saying what to run when the tables are missing."""
+    if "no such table" in str(error):
+        return StoreError(f"SQLite {what}: the tables are missing; run `porchlight db upgrade`")
+    return StoreError(f"SQLite {what} failed: {error}")
