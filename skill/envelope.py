@@ -18,6 +18,31 @@ from ask_sdk_model import Request, RequestEnvelope
 
 _KNOWN_REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
 _STAND_IN_TYPE = "SessionEndedRequest"
+_MAX_DEPTH = 32
+
+
+def drop_undeclared(model: Any, depth: int = 0) -> None:
+    """Remove the attributes the SDK copied raw from JSON keys its model does not declare.
+
+    The SDK sets every unknown key as an attribute of whatever type the JSON had, so a
+    LaunchRequest carrying ``"intent": true`` would have ``request.intent == True`` and
+    code probing ``getattr(request, "intent", None)`` would trip over it (found by the
+    property tests in tests/test_bad_input.py). Declared fields are kept.
+    """
+    declared = getattr(type(model), "deserialized_types", None)
+    if declared is None or depth > _MAX_DEPTH:
+        return
+    for name in [n for n in vars(model) if not n.startswith("_") and n not in declared]:
+        delattr(model, name)
+    for name in declared:
+        for child in _children(getattr(model, name, None)):
+            drop_undeclared(child, depth + 1)
+
+
+def _children(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return list(value.values())
+    return value if isinstance(value, list) else [value]
 
 
 class TolerantSerializer(DefaultSerializer):  # type: ignore[misc]
@@ -25,11 +50,13 @@ class TolerantSerializer(DefaultSerializer):  # type: ignore[misc]
 
     def deserialize(self, payload: Any, obj_type: Any) -> Any:
         try:
-            return super().deserialize(payload, obj_type)
+            parsed = super().deserialize(payload, obj_type)
         except SerializationException:
             if obj_type is not RequestEnvelope:
                 raise
-            return self._with_unknown_request(payload)
+            parsed = self._with_unknown_request(payload)
+        drop_undeclared(parsed)
+        return parsed
 
     def _with_unknown_request(self, payload: Any) -> Any:
         try:
