@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench fuzz clean
 
 install: $(STAMP)
 
@@ -34,5 +34,14 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# Coverage-guided fuzzing of envelope parsing for FUZZ_SECONDS; crashes land in .fuzz/
+# (turn each into a file in tests/data/fuzz/: tests/test_fuzz_regressions.py replays them).
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP)
+	$(BIN)/python -c "import atheris" 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[fuzz]'
+	rm -rf .fuzz/corpus && mkdir -p .fuzz/corpus && cp fuzz/seeds/*.json .fuzz/corpus/
+	$(BIN)/python -m fuzz.envelopes -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+		-dict=fuzz/envelope.dict -artifact_prefix=.fuzz/ .fuzz/corpus
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage .fuzz .hypothesis

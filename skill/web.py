@@ -79,7 +79,7 @@ class AlexaEndpoint:
         except (UnicodeDecodeError, InvalidEnvelope) as error:
             reason = str(error) if isinstance(error, InvalidEnvelope) else "body is not UTF-8"
             return {"error": "invalid request", "detail": reason}, 400, {"outcome": "invalid"}
-        fields = self.log_fields(envelope)
+        fields = request_log_fields(envelope, self.hasher)
         try:
             response = self.handler.verify_request_and_dispatch(headers, body)
         except VerificationException as error:
@@ -90,17 +90,19 @@ class AlexaEndpoint:
                     400, {**fields, "outcome": "invalid"})
         return dict(response), 200, {**fields, "outcome": "ok"}
 
-    def log_fields(self, envelope: dict[str, Any]) -> dict[str, Any]:
-        """What the request's log line may say: names and ids of the request, a keyed hash of
-        the user; never slot values, free text, tokens or raw user and device ids."""
-        alexa_request = envelope["request"]
-        return {
-            "request_id": _name_or_none(alexa_request["requestId"]),
-            "request_type": _name_or_none(alexa_request["type"]),
-            "intent": _intent_name(alexa_request),
-            "locale": _locale(alexa_request.get("locale")),
-            "user": self.hasher(_user_id(envelope)),
-        }
+
+
+def request_log_fields(envelope: dict[str, Any], hasher: UserHasher) -> dict[str, Any]:
+    """What a request's log line may say: names and ids of the request, a keyed hash of the
+    user; never slot values, free text, tokens or raw user and device ids."""
+    alexa_request = envelope["request"]
+    return {
+        "request_id": _name_or_none(alexa_request["requestId"]),
+        "request_type": _name_or_none(alexa_request["type"]),
+        "intent": _intent_name(alexa_request),
+        "locale": _locale(alexa_request.get("locale")),
+        "user": hasher(_user_id(envelope)),
+    }
 
 
 # Request types, intent names and request ids are identifiers: anything else is not logged.
@@ -217,4 +219,5 @@ def register(app: Flask, *, metrics: bool = False) -> None:
         return response
 
 
-__all__ = ["AlexaEndpoint", "InvalidEnvelope", "check_envelope", "register", "user_id_of"]
+__all__ = ["AlexaEndpoint", "InvalidEnvelope", "check_envelope", "register",
+           "request_log_fields", "user_id_of"]

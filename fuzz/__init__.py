@@ -1,0 +1,1 @@
+"""Coverage-guided fuzzing targets (atheris); run them with `make fuzz`."""
