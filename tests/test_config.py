@@ -222,3 +222,28 @@ def test_a_public_host_is_fine_without_dev_mode() -> None:
 ])
 def test_is_loopback(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+# ------------------------------------------------------- database pool, timeouts, metrics
+
+
+def test_database_and_metrics_settings_come_from_the_environment() -> None:
+    settings = load_settings(environ={
+        "PORCHLIGHT_DB_POOL_SIZE": "8", "PORCHLIGHT_DB_TIMEOUT_MS": "1500",
+        "PORCHLIGHT_DB_AUTO_UPGRADE": "true", "PORCHLIGHT_METRICS": "yes",
+    })
+    assert (settings.db_pool_size, settings.db_timeout_ms) == (8, 1500)
+    assert settings.db_auto_upgrade is True and settings.metrics is True
+    defaults = load_settings(environ={})
+    assert (defaults.db_pool_size, defaults.db_timeout_ms) == (4, 1000)
+    assert defaults.db_auto_upgrade is None and defaults.metrics is False
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("db_pool_size", 0, "db_pool_size"), ("db_pool_size", 101, "db_pool_size"),
+    ("db_timeout_ms", 50, "db_timeout_ms"), ("db_timeout_ms", 9000, "8 s"),
+])
+def test_database_settings_out_of_range_are_refused(name: str, value: int, message: str
+                                                    ) -> None:
+    with pytest.raises(ValueError, match=message):
+        load_settings({name: value}, environ={})
