@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import platform
 import sys
 from pathlib import Path
@@ -19,6 +20,8 @@ def main() -> int:
     configure_logging(logging.WARNING)
     figures: dict[str, Any] = {}
     figures.update(request_handling.run())
+    if postgres_url := os.environ.get("PORCHLIGHT_BENCH_DATABASE_URL"):
+        figures.update(request_handling.run_on_postgres(postgres_url))
     report = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
                           "processor": platform.processor() or platform.machine()},
               "figures": figures}

@@ -28,13 +28,14 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
             "p99_ms": round(pick(0.99), 4)}
 
 
-def run(samples: int = 2000) -> dict[str, Any]:
+def run(samples: int = 2000, database_url: str | None = None) -> dict[str, Any]:
+    """Time the endpoint on a fresh SQLite file, or on ``database_url`` (already upgraded)."""
     with tempfile.TemporaryDirectory() as folder:
         now = datetime.now(UTC)
         clock = SettableClock(now)
         authority = TestAuthority(Path(folder), now)
         app = create_app(
-            {"database_url": f"sqlite:///{folder}/bench.sqlite3",
+            {"database_url": database_url or f"sqlite:///{folder}/bench.sqlite3",
              "ca_bundle": str(authority.ca_bundle),
              "cert_cache_dir": str(authority.cert_cache_dir)},
             clock=clock,
@@ -54,4 +55,16 @@ def run(samples: int = 2000) -> dict[str, Any]:
             if index >= 100:  # the first requests warm the certificate cache and SQLite
                 timings.append(elapsed)
         app.extensions["porchlight.store"].close()
-    return {"signed_request_in_process": percentiles(timings)}
+    name = "signed_request_in_process" + ("_postgres" if database_url else "")
+    return {name: percentiles(timings)}
+
+
+def run_on_postgres(server_url: str, samples: int = 2000) -> dict[str, Any]:
+    """The same, on a fresh schema of the PostgreSQL server at ``server_url``."""
+    from skill.storage import open_store
+    from tests.postgres import fresh_schema, url_with_schema
+
+    with fresh_schema(server_url) as schema:
+        url = url_with_schema(server_url, schema)
+        open_store(url, auto_upgrade=True).close()
+        return run(samples, url)
