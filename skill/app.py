@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
-from skill.config import load_settings
+from skill.config import Settings, load_settings
 from skill.conversation.clock import Clock, system_clock
 
 if TYPE_CHECKING:
@@ -35,6 +35,27 @@ def create_app(
     from skill.builder import build_skill
     from skill.logs import UserHasher, configure_logging
     from skill.storage import store_from_settings
+
+    settings = load_settings(config)
+    configure_logging()
+    store = store or store_from_settings(settings)
+    skill = build_skill(store, settings, clock)
+    verifiers = request_verifiers(settings, clock)
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.extensions["porchlight.settings"] = settings
+    app.extensions["porchlight.store"] = store
+    app.extensions["porchlight.skill"] = skill
+    app.extensions["porchlight.endpoint"] = web.AlexaEndpoint(
+        skill, verifiers, UserHasher(settings.log_key)
+    )
+    web.register(app, metrics=settings.metrics)
+    return app
+
+
+def request_verifiers(settings: Settings, clock: Clock) -> list[Any]:
+    """Signature (unless in development mode), timestamp and, when set, skill id checks."""
     from skill.verify import (
         SignatureVerifier,
         SigningKeyCache,
@@ -43,10 +64,6 @@ def create_app(
         load_trust_store,
     )
 
-    settings = load_settings(config)
-    configure_logging()
-    store = store or store_from_settings(settings)
-    skill = build_skill(store, settings, clock)
     verifiers: list[Any] = []
     if settings.dev:
         print(DEV_WARNING, file=sys.stderr)
@@ -59,14 +76,4 @@ def create_app(
     verifiers.append(TimestampVerifier(clock))
     if settings.skill_id:
         verifiers.append(SkillIdVerifier(settings.skill_id))
-
-    app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.extensions["porchlight.settings"] = settings
-    app.extensions["porchlight.store"] = store
-    app.extensions["porchlight.skill"] = skill
-    app.extensions["porchlight.endpoint"] = web.AlexaEndpoint(
-        skill, verifiers, UserHasher(settings.log_key)
-    )
-    web.register(app, metrics=settings.metrics)
-    return app
+    return verifiers

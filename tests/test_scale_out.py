@@ -147,46 +147,52 @@ def requests_counted(server: Server) -> int:
     return int(sum(float(value) for value in found))
 
 
-def test_sigkill_mid_stream_loses_nothing_acknowledged(
-    servers: list[Server], shared_database: str, live_authority: TestAuthority
-) -> None:
-    server = servers[0]
-    acknowledged: list[str] = []
-    failures: list[str] = []
-    lock = threading.Lock()
-    enough = threading.Event()
+class NotNowStream:
+    """Threads sending "not now"s, each from a new household, until the server dies."""
 
-    def not_now_stream(thread: int) -> None:
+    def __init__(self, server: Server, authority: TestAuthority, threads: int = 6) -> None:
+        self.server, self.authority = server, authority
+        self.acknowledged: list[str] = []
+        self.failures: list[str] = []
+        self.lock = threading.Lock()
+        self.enough = threading.Event()
+        self.threads = [threading.Thread(target=self.send, args=(n,)) for n in range(threads)]
+
+    def send(self, thread: int) -> None:
         for number in range(60):
             user_id = f"amzn1.ask.account.KILL{thread}x{number}"
             envelope = Device(now, user_id=user_id).intent("NotNowIntent", one_shot=True)
             try:
-                payload = post(server.url, live_authority, envelope)
+                payload = post(self.server.url, self.authority, envelope)
             except OSError as error:  # the server died under this request: not acknowledged
-                with lock:
-                    failures.append(type(error).__name__)
+                with self.lock:
+                    self.failures.append(type(error).__name__)
                 return
             assert spoken(payload) in NOT_NOW_LINES
-            with lock:
-                acknowledged.append(user_id)
-                if len(acknowledged) >= 40:
-                    enough.set()
+            with self.lock:
+                self.acknowledged.append(user_id)
+                if len(self.acknowledged) >= 40:
+                    self.enough.set()
 
-    threads = [threading.Thread(target=not_now_stream, args=(n,)) for n in range(6)]
-    for thread in threads:
+
+def test_sigkill_mid_stream_loses_nothing_acknowledged(
+    servers: list[Server], shared_database: str, live_authority: TestAuthority
+) -> None:
+    stream = NotNowStream(servers[0], live_authority)
+    for thread in stream.threads:
         thread.start()
-    assert enough.wait(timeout=60), "the server acknowledged too few requests"
-    server.stop(signal.SIGKILL)
-    for thread in threads:
+    assert stream.enough.wait(timeout=60), "the server acknowledged too few requests"
+    servers[0].stop(signal.SIGKILL)
+    for thread in stream.threads:
         thread.join(timeout=30)
 
     store = open_store(shared_database)
     try:
-        lost = [user for user in acknowledged
+        lost = [user for user in stream.acknowledged
                 if stored_events(store, Device(now, user_id=user))[EventKind.WITHDRAWAL] != 1]
     finally:
         store.close()
     assert lost == []
-    assert len(acknowledged) >= 40
+    assert len(stream.acknowledged) >= 40
     # The kill cut requests in the middle, not only refused new ones.
-    assert {"ConnectionResetError", "RemoteDisconnected"} & set(failures), failures
+    assert {"ConnectionResetError", "RemoteDisconnected"} & set(stream.failures), stream.failures
