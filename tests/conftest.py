@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -117,12 +118,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config
                             ) -> None:
+    """Say which PostgreSQL tests were skipped, and how to run them."""
     skipped = [report for report in terminalreporter.stats.get("skipped", [])
                if postgres.SKIP_REASON in str(report.longrepr)]
-    if skipped:
-        terminalreporter.write_line(
-            f"{len(skipped)} PostgreSQL tests skipped: {postgres.HOW_TO_RUN}", yellow=True
-        )
+    if not skipped:
+        return
+    per_file = Counter(report.nodeid.split("::")[0] for report in skipped)
+    files = ", ".join(f"{name} ({count})" for name, count in sorted(per_file.items()))
+    terminalreporter.write_line(f"{len(skipped)} PostgreSQL tests skipped: {files}", yellow=True)
+    terminalreporter.write_line(f"  {postgres.HOW_TO_RUN}", yellow=True)
 
 
 @pytest.fixture
