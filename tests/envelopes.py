@@ -7,6 +7,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+import interaction_model
+
 SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-porchlight01"
 USER_ID = "amzn1.ask.account.AEXAMPLEHOUSEHOLDONE0000000000000000000000000000000000000000"
 
@@ -81,11 +83,27 @@ class Device:
             "intent": {
                 "name": name,
                 "confirmationStatus": "NONE",
-                "slots": {k: {"name": k, "value": v, "confirmationStatus": "NONE",
-                              "source": "USER"} for k, v in (slots or {}).items()},
+                "slots": {k: self._slot(name, k, v) for k, v in (slots or {}).items()},
             },
         }
         return self.envelope(request)
+
+    def _slot(self, intent: str, name: str, value: str) -> dict[str, Any]:
+        """A filled slot; custom types carry entity resolution, as Alexa sends it."""
+        slot: dict[str, Any] = {"name": name, "value": value, "confirmationStatus": "NONE",
+                                "source": "USER"}
+        slot_type = slot_types(self.locale).get((intent, name))
+        if slot_type is None or slot_type.startswith("AMAZON."):
+            return slot
+        match = resolve(self.locale, slot_type, value)
+        authority: dict[str, Any] = {
+            "authority": f"amzn1.er-authority.echo-sdk.{self.skill_id}.{slot_type}",
+            "status": {"code": "ER_SUCCESS_MATCH" if match else "ER_SUCCESS_NO_MATCH"},
+        }
+        if match:
+            authority["values"] = [{"value": {"name": match[1], "id": match[0]}}]
+        slot["resolutions"] = {"resolutionsPerAuthority": [authority]}
+        return slot
 
     def session_ended(self, reason: str = "USER_INITIATED") -> dict[str, Any]:
         return self.envelope({"type": "SessionEndedRequest", "reason": reason})
@@ -96,6 +114,28 @@ class Device:
             self.session = None
         elif self.session is not None:
             self.session["attributes"] = response_json.get("sessionAttributes") or {}
+
+
+def slot_types(locale: str) -> dict[tuple[str, str], str]:
+    """(intent, slot) -> slot type, from the locale's interaction model."""
+    model = interaction_model.language_model(locale)
+    return {(intent["name"], slot["name"]): slot["type"]
+            for intent in model["intents"] for slot in intent.get("slots") or ()}
+
+
+def resolve(locale: str, slot_type: str, spoken: str) -> tuple[str, str] | None:
+    """(id, canonical name) of the custom value ``spoken`` names, or None."""
+    model = interaction_model.language_model(locale)
+    wanted = spoken.strip().lower()
+    for custom in model.get("types") or ():
+        if custom["name"] != slot_type:
+            continue
+        for value in custom["values"]:
+            name = value["name"]
+            if wanted == name["value"].lower() or wanted in (
+                    s.lower() for s in name.get("synonyms") or ()):
+                return str(value.get("id") or name["value"]), str(name["value"])
+    return None
 
 
 def dumps(envelope: dict[str, Any]) -> bytes:

@@ -65,6 +65,12 @@ EXIT_PHRASES = (
 # SSML needs escaped, so a line that forgets escaping fails here.
 SAMPLE_VALUES = {
     "until": "Friday, December 5 & <after> \"then\"",
+    "emergency": "nine one one",
+    "when": "Sundays at 7 p.m.",
+    "topics": "money, in laws",
+    "time": "10 p.m.",
+    "level": "Open door",
+    "since": "November 3",
 }
 
 KEBAB_CASE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -260,7 +266,12 @@ def source_files() -> list[Path]:
 LINE_CALL = re.compile(
     r"""\.line\(\s*["'](?P<key>\w+)["'](?:\s+if\s+[^"']+\s+else\s+["'](?P<other>\w+)["'])?"""
 )
-INTRO_ARGUMENT = re.compile(r"""\b(?:deliver_prompt|speak_new_prompt)\([^()]*?["'](\w+)["']""")
+INTRO_ARGUMENT = re.compile(
+    r"""\b(?:deliver_prompt|speak_new_prompt|read_back)\([^()]*?["'](\w+)["']"""
+)
+
+
+from skill.handlers.checkin import STEP_LINES  # noqa: E402  (check-in steps name their lines)
 
 
 def line_keys_used_in_code() -> dict[str, list[str]]:
@@ -270,6 +281,8 @@ def line_keys_used_in_code() -> dict[str, list[str]]:
         source = path.read_text(encoding="utf-8")
         keys = [k for m in LINE_CALL.finditer(source) for k in m.group("key", "other") if k]
         keys += INTRO_ARGUMENT.findall(source)
+        if path.name == "checkin.py" and "STEP_LINES" in source:
+            keys += list(STEP_LINES.values())
         for key in keys:
             used.setdefault(key, []).append(str(path.relative_to(ROOT)))
     return used

@@ -115,8 +115,7 @@ def test_prompts_used_in_the_last_60_days_are_not_repeated(
 
 
 def test_cards_can_be_turned_off(alexa: Alexa, device: Device, store: HouseholdStore) -> None:
-    key = household_key(device.user_id)
-    store.save(key, {**Household(welcomed=True).to_attributes(), "cards": False})
+    ask(alexa, device, "SetBoundaryIntent", rule="cards")
     payload = ask(alexa, device, "TonightsPromptIntent")
     assert "card" not in payload["response"]
 

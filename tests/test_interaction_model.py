@@ -21,9 +21,10 @@ REQUIRED_BUILT_INS = frozenset({
     "AMAZON.NavigateHomeIntent",
 })
 # PRODUCT.md section 3: phrases that withdraw consent.
-NOT_NOW_PHRASES = (
-    "not now", "not tonight", "maybe later", "i'm not ready", "let's stop", "pass", "skip this",
-)
+NOT_NOW_PHRASES = ("not now", "not tonight", "maybe later", "i'm not ready", "let's stop")
+# "pass" and "skip this" also skip a check-in step (PRODUCT.md section 5), so they belong to
+# SkipStepIntent, which is a "not now" everywhere outside a check-in.
+SKIP_PHRASES = ("pass", "skip this", "skip")
 MIN_SAMPLES = {"TonightsPromptIntent": 15, "NotNowIntent": 15}
 SAMPLE_CHARACTERS = re.compile(r"[a-z .'{}]+")
 SLOT_REFERENCE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -129,4 +130,10 @@ def test_declared_slots_are_used_and_typed() -> None:
 @pytest.mark.parametrize("phrase", NOT_NOW_PHRASES)
 def test_product_not_now_phrases_are_not_now_samples(phrase: str) -> None:
     samples = {normalised(s) for s in interaction_model.samples(LOCALE)["NotNowIntent"]}
+    assert phrase in samples
+
+
+@pytest.mark.parametrize("phrase", SKIP_PHRASES)
+def test_skip_phrases_are_skip_step_samples(phrase: str) -> None:
+    samples = {normalised(s) for s in interaction_model.samples(LOCALE)["SkipStepIntent"]}
     assert phrase in samples

@@ -12,8 +12,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill.conversation import consent
-from skill.conversation.state import Declined
+from skill.conversation.state import Declined, Offer
 from skill.handlers.common import Turn, TurnHandler, intent_name, pending_offer, slot_value
+from skill.handlers.reminders import shift_reminder
 
 log = logging.getLogger("porchlight.consent")
 
@@ -30,17 +31,22 @@ class NotNowHandler(TurnHandler):
         name = intent_name(handler_input)
         if name in self.intents:
             return True
-        return name in OFFER_DECLINING_INTENTS and pending_offer(handler_input) is not None
+        offer = pending_offer(handler_input)
+        return name in OFFER_DECLINING_INTENTS and offer is not None and offer is not Offer.FORGET
 
     def respond(self, turn: Turn) -> Response:
-        household, withdrawal = consent.record_withdrawal(
-            turn.household, turn.now, turn.evening, turn.offer
-        )
-        household = consent.forget_offer_context(household)
-        turn.save(household)
-        log.info("withdrawal recorded", extra={"declined": str(withdrawal.declined)})
-        deep = withdrawal.declined is Declined.PROMPT and (withdrawal.level or 0) >= DEEP_LEVEL
-        return turn.end(turn.line("not_now_after_deep" if deep else "not_now"))
+        return withdraw(turn)
+
+
+def withdraw(turn: Turn) -> Response:
+    """Record a "not now" durably, now, and answer with one kind line and no question."""
+    household, withdrawal = consent.record_withdrawal(
+        turn.household, turn.now, turn.evening, turn.offer
+    )
+    turn.save(consent.forget_offer_context(household))
+    log.info("withdrawal recorded", extra={"declined": str(withdrawal.declined)})
+    deep = withdrawal.declined is Declined.PROMPT and (withdrawal.level or 0) >= DEEP_LEVEL
+    return turn.end(turn.line("not_now_after_deep" if deep else "not_now"))
 
 
 class PauseHandler(TurnHandler):
@@ -52,6 +58,7 @@ class PauseHandler(TurnHandler):
         span = consent.parse_duration(slot_value(turn.handler_input, "duration"))
         household, until = consent.pause(turn.household, turn.now, span or consent.DEFAULT_PAUSE)
         turn.save(household)
+        shift_reminder(turn, household, starting=until)
         local = until.astimezone(turn.zone)
         return turn.end(turn.line("paused", until=f"{local:%A}, {local:%B} {local.day}"))
 
@@ -64,5 +71,7 @@ class ResumeHandler(TurnHandler):
     def respond(self, turn: Turn) -> Response:
         if consent.paused_until(turn.household, turn.now) is None:
             return turn.end(turn.line("not_paused"))
-        turn.save(consent.resume(turn.household, turn.now))
+        household = consent.resume(turn.household, turn.now)
+        turn.save(household)
+        shift_reminder(turn, household, starting=turn.now)
         return turn.end(turn.line("resumed"))
