@@ -93,10 +93,16 @@ class AlexaEndpoint:
         return dict(response), 200, {**fields, "outcome": "ok"}
 
 
+SENSITIVE_INTENTS = frozenset({"CrisisIntent"})
+"""Intents whose very name would say too much about a household; logged as "redacted"."""
+
+
 def _intent_name(alexa_request: dict[str, Any]) -> str | None:
     intent = alexa_request.get("intent")
     name = intent.get("name") if isinstance(intent, dict) else None
-    return name[:100] if isinstance(name, str) else None
+    if not isinstance(name, str):
+        return None
+    return "redacted" if name in SENSITIVE_INTENTS else name[:100]
 
 
 def _user_id(envelope: dict[str, Any]) -> str | None:

@@ -21,12 +21,16 @@ class Device:
     """One Echo in a household: keeps its session open between turns, like Alexa does."""
 
     def __init__(self, at: Any, *, user_id: str = USER_ID, locale: str = "en-US",
-                 skill_id: str = SKILL_ID, screen: bool = False) -> None:
+                 skill_id: str = SKILL_ID, screen: bool = False,
+                 api_endpoint: str = "https://api.amazonalexa.com",
+                 granted: tuple[str, ...] = ()) -> None:
         self.clock = at
         self.user_id = user_id
         self.locale = locale
         self.skill_id = skill_id
         self.screen = screen
+        self.api_endpoint = api_endpoint
+        self.granted = granted
         self.device_id = "amzn1.ask.device.A" + uuid.uuid4().hex.upper()
         self.session: dict[str, Any] | None = None
 
@@ -37,9 +41,9 @@ class Device:
         context: dict[str, Any] = {
             "System": {
                 "application": {"applicationId": self.skill_id},
-                "user": {"userId": self.user_id},
+                "user": self._user(),
                 "device": {"deviceId": self.device_id, "supportedInterfaces": interfaces},
-                "apiEndpoint": "https://api.amazonalexa.com",
+                "apiEndpoint": self.api_endpoint,
                 "apiAccessToken": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.token.signature",
             },
         }
@@ -48,6 +52,34 @@ class Device:
                                    "mode": "HUB", "shape": "RECTANGLE", "pixelWidth": 1280,
                                    "pixelHeight": 800, "dpi": 160}
         return context
+
+    def _user(self) -> dict[str, Any]:
+        user: dict[str, Any] = {"userId": self.user_id}
+        if self.granted:
+            user["permissions"] = {
+                "consentToken": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.consent.signature",
+                "scopes": {scope: {"status": "GRANTED"} for scope in self.granted},
+            }
+        return user
+
+    def skill_event(self, event_type: str) -> dict[str, Any]:
+        """An AlexaSkillEvent: out of session, so no session and no session attributes."""
+        envelope = self.envelope({"type": event_type, "eventCreationTime": _stamp(self.clock()),
+                                  "eventPublishingTime": _stamp(self.clock()),
+                                  "body": {"userInformation": {"consent": "NONE"}}})
+        del envelope["session"]
+        self.session = None
+        return envelope
+
+    def permission_answer(self, status: str) -> dict[str, Any]:
+        """Alexa's Connections.Response after a voice permission request."""
+        return self.envelope({
+            "type": "Connections.Response", "name": "AskFor",
+            "status": {"code": "200", "message": "OK"},
+            "payload": {"permissionScope": "alexa::alerts:reminders:skill:readwrite",
+                        "status": status},
+            "token": "porchlight-reminder",
+        }, new_session=True)
 
     def envelope(self, request: dict[str, Any], *, new_session: bool | None = None
                  ) -> dict[str, Any]:

@@ -8,6 +8,8 @@ same household that started earlier (see docs/state.md).
 
 from __future__ import annotations
 
+import itertools
+import time
 import uuid
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
@@ -124,6 +126,14 @@ class PromptUse:
     evening: date
 
 
+_event_sequence = itertools.count()
+
+
+def new_event_id() -> str:
+    """Unique, and in creation order within a process (ties at one instant keep their order)."""
+    return f"{time.time_ns():020d}-{next(_event_sequence):010d}-{uuid.uuid4().hex[:12]}"
+
+
 @dataclass(frozen=True)
 class Event:
     """An append-only household record. ``data`` never holds anything a person said."""
@@ -131,11 +141,16 @@ class Event:
     kind: EventKind
     at: datetime
     data: dict[str, Any] = field(default_factory=dict)
-    event_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    event_id: str = field(default_factory=new_event_id)
+
+    @property
+    def order(self) -> tuple[datetime, str]:
+        """Events apply in time order; ids break ties between events of one instant."""
+        return self.at, self.event_id
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.event_id, "kind": str(self.kind), "at": format_instant(self.at),
-                "data": dict(self.data)}
+        return {"id": self.event_id, "kind": str(self.kind),
+                "at": format_instant(self.at, precise=True), "data": dict(self.data)}
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Event:
@@ -274,7 +289,7 @@ class Household:
             reminder_offered_at=_parse_or_none(raw.get("reminder_offered_at")),
             revisit_offered_at=_parse_or_none(raw.get("revisit_offered_at")),
             events=tuple(sorted((Event.from_dict(e) for e in raw.get("events") or ()),
-                                key=lambda e: e.at)),
+                                key=lambda e: e.order)),
         )
 
 

@@ -83,8 +83,11 @@ class LaunchHandler(TurnHandler):
         household = turn.household
         if not household.welcomed:
             turn.save(replace(household, welcomed=True))
+            if quiet_now(turn, household):
+                return turn.ask(turn.line("welcome_first"))
             turn.set_offer(Offer.PROMPT)
-            return turn.ask(turn.line("welcome_first"), turn.line("offer_reprompt"))
+            return turn.ask(turn.line("welcome_first") + " " + turn.line("welcome_first_offer"),
+                            turn.line("offer_reprompt"))
         if checkin.active(household.checkin, turn.now) is not None:
             return turn.ask(turn.line("welcome_checkin"), turn.line("welcome_checkin"))
         if not consent.may_offer(household, turn.now, turn.zone) or quiet_now(turn, household):

@@ -175,4 +175,6 @@ class PermissionAnswerHandler(TurnHandler):
         if wanted is not None and not wanted.token:
             turn.save(replace(household, reminder=None))
         denied = status == "DENIED"
-        return turn.end(turn.line("reminder_permission_denied" if denied else "reminder_not_answered"))
+        return turn.end(
+            turn.line("reminder_permission_denied" if denied else "reminder_not_answered")
+        )
