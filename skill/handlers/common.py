@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
@@ -157,11 +157,18 @@ class Turn:
 
     def deliver_prompt(self, household: Household, prompt: Prompt, intro_key: str,
                        *, remember: bool = True) -> Response:
-        """Speak a prompt slowly, say how to continue, send its card, and end the session."""
-        if remember:
-            household = record_prompt(household, prompt, self.now, self.evening)
+        """Speak a prompt slowly, say how to continue, send its card, and end the session.
+
+        A household that never opened the skill hears the first-run notice first, once.
+        """
+        notice = "" if household.welcomed else self.line("first_run_notice") + " "
+        if remember or notice:
+            if remember:
+                household = record_prompt(household, prompt, self.now, self.evening)
+            household = replace(household, welcomed=True)
             self.save(household)
-        speech = self.line(intro_key) + prompt_ssml(prompt) + self.line("prompt_continue")
+        speech = (notice + self.line(intro_key) + prompt_ssml(prompt)
+                  + self.line("prompt_continue"))
         title = to_plain_text(self.line("card_title"))
         if household.cards:
             self.handler_input.response_builder.set_card(SimpleCard(title=title,
