@@ -122,7 +122,7 @@ def load_content(locale: str = DEFAULT_LOCALE) -> Content:
             replaced = {p.id: p for p in _parse_prompts(_read_yaml(locale, "prompts.yaml"), where)}
         unknown = set(replaced) - set(base.by_id)
         if unknown:
-            raise ContentError(f"{where}/prompts.yaml replaces unknown prompt ids {sorted(unknown)}")
+            raise ContentError(f"{where}/prompts.yaml replaces unknown prompts {sorted(unknown)}")
         prompts = tuple(replaced.get(p.id, p) for p in base.prompts)
     return Content(locale=locale, prompts=prompts, lines=lines, by_id={p.id: p for p in prompts})
 

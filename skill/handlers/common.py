@@ -138,6 +138,15 @@ class Turn:
             else:
                 attributes[OFFER_ATTRIBUTE] = str(offer)
 
+    def spoken_date(self, moment: datetime, *, weekday: bool = True) -> str:
+        """A date as people in this locale say it: "Friday, December 5" or "Friday 5 December"."""
+        local = moment.astimezone(self.zone)
+        day_first = self.locale not in ("en-US", "en-CA")
+        text = f"{local.day} {local:%B}" if day_first else f"{local:%B} {local.day}"
+        if weekday:
+            text = f"{local:%A} {text}" if day_first else f"{local:%A}, {text}"
+        return text
+
     def line(self, key: str, **values: str) -> str:
         """A spoken line, the variant rotated per request."""
         return self.content.line(key, self.request_id, **values)

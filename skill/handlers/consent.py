@@ -59,8 +59,7 @@ class PauseHandler(TurnHandler):
         household, until = consent.pause(turn.household, turn.now, span or consent.DEFAULT_PAUSE)
         turn.save(household)
         shift_reminder(turn, household, starting=until)
-        local = until.astimezone(turn.zone)
-        return turn.end(turn.line("paused", until=f"{local:%A}, {local:%B} {local.day}"))
+        return turn.end(turn.line("paused", until=turn.spoken_date(until)))
 
 
 class ResumeHandler(TurnHandler):

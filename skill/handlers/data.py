@@ -27,14 +27,13 @@ def remembered(turn: Turn, household: Household) -> str:
     parts = [turn.line("remember_intro"),
              turn.line("remember_level", level=LEVEL_NAMES[household.level])]
     if household.history:
-        first = household.history[0].at.astimezone(turn.zone)
-        parts.append(turn.line("remember_history", since=f"{first:%B} {first.day}"))
+        since = turn.spoken_date(household.history[0].at, weekday=False)
+        parts.append(turn.line("remember_history", since=since))
     if not household.boundaries.is_empty:
         parts.append(describe(turn, household.boundaries))
     until = consent.paused_until(household, turn.now)
     if until is not None:
-        local = until.astimezone(turn.zone)
-        parts.append(turn.line("remember_paused", until=f"{local:%A}, {local:%B} {local.day}"))
+        parts.append(turn.line("remember_paused", until=turn.spoken_date(until)))
     if household.withdrawals:
         parts.append(turn.line("remember_withdrawals"))
     if household.checkin_dates:
