@@ -12,7 +12,16 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from skill.config import Settings
 from skill.conversation.clock import Clock, system_clock
 from skill.envelope import TolerantSerializer
-from skill.handlers import builtins, consent, prompts
+from skill.handlers import (
+    boundaries,
+    builtins,
+    checkin,
+    consent,
+    data,
+    prompts,
+    reminders,
+    safety,
+)
 from skill.handlers.common import Services
 from skill.storage import HouseholdStore
 
@@ -25,15 +34,35 @@ def build_skill_builder(
     builder = CustomSkillBuilder(persistence_adapter=store)
     for handler in (
         builtins.SessionEndedHandler(),
+        data.SkillDisabledHandler(),
+        safety.CrisisHandler(services),
         consent.NotNowHandler(services),
+        safety.OverwhelmedHandler(services),
         consent.PauseHandler(services),
         consent.ResumeHandler(services),
+        reminders.PermissionAnswerHandler(services),
         prompts.LaunchHandler(services),
+        checkin.StartCheckInHandler(services),
+        checkin.CheckInYesHandler(services),
+        checkin.NextStepHandler(services),
+        checkin.SkipStepHandler(services),
+        checkin.WeatherWordHandler(services),
+        checkin.RememberWeatherHandler(services),
         prompts.TonightsPromptHandler(services),
         prompts.AnotherPromptHandler(services),
         prompts.GentlerHandler(services),
         prompts.DeeperHandler(services),
         prompts.YesToOfferHandler(services),
+        boundaries.SetBoundaryHandler(services),
+        boundaries.RemoveBoundaryHandler(services),
+        boundaries.ListBoundariesHandler(services),
+        boundaries.RevisitYesHandler(services),
+        reminders.ReminderYesHandler(services),
+        reminders.SetReminderHandler(services),
+        reminders.StopRemindersHandler(services),
+        data.WhatDoYouRememberHandler(services),
+        data.ForgetEverythingHandler(services),
+        data.ForgetAnswerHandler(services),
         builtins.HelpHandler(services),
         builtins.GoodbyeHandler(services),
         builtins.NoThanksHandler(services),

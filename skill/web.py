@@ -91,7 +91,6 @@ class AlexaEndpoint:
         return dict(response), 200, {**fields, "outcome": "ok"}
 
 
-
 def request_log_fields(envelope: dict[str, Any], hasher: UserHasher) -> dict[str, Any]:
     """What a request's log line may say: names and ids of the request, a keyed hash of the
     user; never slot values, free text, tokens or raw user and device ids."""
@@ -120,9 +119,14 @@ def _locale(value: Any) -> str | None:
     return None
 
 
+SENSITIVE_INTENTS = frozenset({"CrisisIntent"})
+"""Intents whose very name would say too much about a household; logged as "redacted"."""
+
+
 def _intent_name(alexa_request: dict[str, Any]) -> str | None:
     intent = alexa_request.get("intent")
-    return _name_or_none(intent.get("name")) if isinstance(intent, dict) else None
+    name = _name_or_none(intent.get("name")) if isinstance(intent, dict) else None
+    return "redacted" if name in SENSITIVE_INTENTS else name
 
 
 def _user_id(envelope: dict[str, Any]) -> str | None:

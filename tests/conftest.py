@@ -19,6 +19,7 @@ from skill.conversation.clock import SettableClock
 from skill.storage import HouseholdStore
 from tests import postgres
 from tests.envelopes import SKILL_ID, Device, dumps
+from tests.fake_alexa_api import FakeAlexaApi, serve
 from tests.signing import TestAuthority
 
 # 9 p.m. in New York on a Friday: an ordinary evening.
@@ -96,6 +97,16 @@ def alexa(client: FlaskClient, authority: TestAuthority) -> Alexa:
 @pytest.fixture
 def device(clock: SettableClock) -> Device:
     return Device(clock)
+
+
+@pytest.fixture
+def alexa_api() -> Iterator[FakeAlexaApi]:
+    """The Alexa Reminders and Settings APIs, stood in for on loopback."""
+    fake = FakeAlexaApi()
+    server = serve(fake)
+    yield fake
+    server.shutdown()
+    server.server_close()
 
 
 def speech(payload: dict[str, Any]) -> str:

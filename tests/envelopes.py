@@ -7,6 +7,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+import interaction_model
+
 SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-porchlight01"
 USER_ID = "amzn1.ask.account.AEXAMPLEHOUSEHOLDONE0000000000000000000000000000000000000000"
 
@@ -19,12 +21,16 @@ class Device:
     """One Echo in a household: keeps its session open between turns, like Alexa does."""
 
     def __init__(self, at: Any, *, user_id: str = USER_ID, locale: str = "en-US",
-                 skill_id: str = SKILL_ID, screen: bool = False) -> None:
+                 skill_id: str = SKILL_ID, screen: bool = False,
+                 api_endpoint: str = "https://api.amazonalexa.com",
+                 granted: tuple[str, ...] = ()) -> None:
         self.clock = at
         self.user_id = user_id
         self.locale = locale
         self.skill_id = skill_id
         self.screen = screen
+        self.api_endpoint = api_endpoint
+        self.granted = granted
         self.device_id = "amzn1.ask.device.A" + uuid.uuid4().hex.upper()
         self.session: dict[str, Any] | None = None
 
@@ -35,9 +41,9 @@ class Device:
         context: dict[str, Any] = {
             "System": {
                 "application": {"applicationId": self.skill_id},
-                "user": {"userId": self.user_id},
+                "user": self._user(),
                 "device": {"deviceId": self.device_id, "supportedInterfaces": interfaces},
-                "apiEndpoint": "https://api.amazonalexa.com",
+                "apiEndpoint": self.api_endpoint,
                 "apiAccessToken": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.token.signature",
             },
         }
@@ -46,6 +52,34 @@ class Device:
                                    "mode": "HUB", "shape": "RECTANGLE", "pixelWidth": 1280,
                                    "pixelHeight": 800, "dpi": 160}
         return context
+
+    def _user(self) -> dict[str, Any]:
+        user: dict[str, Any] = {"userId": self.user_id}
+        if self.granted:
+            user["permissions"] = {
+                "consentToken": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.consent.signature",
+                "scopes": {scope: {"status": "GRANTED"} for scope in self.granted},
+            }
+        return user
+
+    def skill_event(self, event_type: str) -> dict[str, Any]:
+        """An AlexaSkillEvent: out of session, so no session and no session attributes."""
+        envelope = self.envelope({"type": event_type, "eventCreationTime": _stamp(self.clock()),
+                                  "eventPublishingTime": _stamp(self.clock()),
+                                  "body": {"userInformation": {"consent": "NONE"}}})
+        del envelope["session"]
+        self.session = None
+        return envelope
+
+    def permission_answer(self, status: str) -> dict[str, Any]:
+        """Alexa's Connections.Response after a voice permission request."""
+        return self.envelope({
+            "type": "Connections.Response", "name": "AskFor",
+            "status": {"code": "200", "message": "OK"},
+            "payload": {"permissionScope": "alexa::alerts:reminders:skill:readwrite",
+                        "status": status},
+            "token": "porchlight-reminder",
+        }, new_session=True)
 
     def envelope(self, request: dict[str, Any], *, new_session: bool | None = None
                  ) -> dict[str, Any]:
@@ -81,11 +115,27 @@ class Device:
             "intent": {
                 "name": name,
                 "confirmationStatus": "NONE",
-                "slots": {k: {"name": k, "value": v, "confirmationStatus": "NONE",
-                              "source": "USER"} for k, v in (slots or {}).items()},
+                "slots": {k: self._slot(name, k, v) for k, v in (slots or {}).items()},
             },
         }
         return self.envelope(request)
+
+    def _slot(self, intent: str, name: str, value: str) -> dict[str, Any]:
+        """A filled slot; custom types carry entity resolution, as Alexa sends it."""
+        slot: dict[str, Any] = {"name": name, "value": value, "confirmationStatus": "NONE",
+                                "source": "USER"}
+        slot_type = slot_types(self.locale).get((intent, name))
+        if slot_type is None or slot_type.startswith("AMAZON."):
+            return slot
+        match = resolve(self.locale, slot_type, value)
+        authority: dict[str, Any] = {
+            "authority": f"amzn1.er-authority.echo-sdk.{self.skill_id}.{slot_type}",
+            "status": {"code": "ER_SUCCESS_MATCH" if match else "ER_SUCCESS_NO_MATCH"},
+        }
+        if match:
+            authority["values"] = [{"value": {"name": match[1], "id": match[0]}}]
+        slot["resolutions"] = {"resolutionsPerAuthority": [authority]}
+        return slot
 
     def session_ended(self, reason: str = "USER_INITIATED") -> dict[str, Any]:
         return self.envelope({"type": "SessionEndedRequest", "reason": reason})
@@ -96,6 +146,28 @@ class Device:
             self.session = None
         elif self.session is not None:
             self.session["attributes"] = response_json.get("sessionAttributes") or {}
+
+
+def slot_types(locale: str) -> dict[tuple[str, str], str]:
+    """(intent, slot) -> slot type, from the locale's interaction model."""
+    model = interaction_model.language_model(locale)
+    return {(intent["name"], slot["name"]): slot["type"]
+            for intent in model["intents"] for slot in intent.get("slots") or ()}
+
+
+def resolve(locale: str, slot_type: str, spoken: str) -> tuple[str, str] | None:
+    """(id, canonical name) of the custom value ``spoken`` names, or None."""
+    model = interaction_model.language_model(locale)
+    wanted = spoken.strip().lower()
+    for custom in model.get("types") or ():
+        if custom["name"] != slot_type:
+            continue
+        for value in custom["values"]:
+            name = value["name"]
+            if wanted == name["value"].lower() or wanted in (
+                    s.lower() for s in name.get("synonyms") or ()):
+                return str(value.get("id") or name["value"]), str(name["value"])
+    return None
 
 
 def dumps(envelope: dict[str, Any]) -> bytes:

@@ -1,7 +1,9 @@
 """Content tests: every word Porch Light can say follows CONTENT.md and is valid Alexa SSML.
 
 These iterate over every prompt and every variant of every spoken line, not only the
-variant a seed happens to pick, so a broken line cannot hide behind the rotation.
+variant a seed happens to pick, so a broken line cannot hide behind the rotation. en-US is
+checked whole; every other content locale is checked for what it says differently (its
+overridden lines and replaced prompts), since everything else is en-US's.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.content import load_content, placeholders
+from skill.content import Content, content_locales, load_content, placeholders
 from skill.content.ssml import escape_text, ssml_errors, to_plain_text
 from skill.conversation.prompts import Prompt
 from skill.handlers.common import prompt_ssml
@@ -21,9 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SKILL_SOURCES = ROOT / "skill"
 BANNED_PHRASES_FILE = Path(__file__).parent / "data" / "banned_phrases.txt"
 
-CONTENT = load_content("en-US")
+REFERENCE = "en-US"
+CONTENT = load_content(REFERENCE)
 PROMPTS = CONTENT.prompts
 LINES = CONTENT.lines
+LOCALES = content_locales()
+CONTENTS: dict[str, Content] = {locale: load_content(locale) for locale in LOCALES}
+INTRO_KEYS = ("prompt_intro", "prompt_again_intro", "another_intro", "gentler_intro",
+              "deeper_intro", "hearth_intro")
 
 # CONTENT.md, "Categories": the depth levels each category may be used at.
 CATEGORY_LEVELS: dict[str, range] = {
@@ -65,6 +72,12 @@ EXIT_PHRASES = (
 # SSML needs escaped, so a line that forgets escaping fails here.
 SAMPLE_VALUES = {
     "until": "Friday, December 5 & <after> \"then\"",
+    "emergency": "nine one one",
+    "when": "Sundays at 7 p.m.",
+    "topics": "money, in laws",
+    "time": "10 p.m.",
+    "level": "Open door",
+    "since": "November 3",
 }
 
 KEBAB_CASE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -74,16 +87,52 @@ def prompt_id(prompt: Prompt) -> str:
     return prompt.id
 
 
-def all_line_variants() -> list[tuple[str, int, str]]:
+def own_prompts(locale: str) -> list[Prompt]:
+    """The prompts a locale says in its own words: all of en-US's, or a locale's replacements."""
+    prompts = CONTENTS[locale].prompts
+    if locale == REFERENCE:
+        return list(prompts)
+    return [p for p in prompts if p != CONTENT.by_id[p.id]]
+
+
+def own_lines(locale: str) -> dict[str, tuple[str, ...]]:
+    """The lines a locale says in its own words: all of en-US's, or a locale's overrides."""
+    lines = CONTENTS[locale].lines
+    return {key: variants for key, variants in lines.items()
+            if locale == REFERENCE or variants != LINES.get(key)}
+
+
+LOCALE_PROMPTS = [(locale, prompt) for locale in LOCALES for prompt in own_prompts(locale)]
+
+
+def locale_prompt_id(case: object) -> str:
+    if isinstance(case, Prompt):
+        return case.id
+    return str(case)
+
+
+def all_line_variants() -> list[tuple[str, str, int, str]]:
     return [
-        (key, index, variant)
-        for key, variants in LINES.items()
+        (locale, key, index, variant)
+        for locale in LOCALES
+        for key, variants in own_lines(locale).items()
         for index, variant in enumerate(variants)
     ]
 
 
-def line_id(case: tuple[str, int, str]) -> str:
-    return f"{case[0]}[{case[1]}]"
+def line_id(case: tuple[str, str, int, str]) -> str:
+    return f"{case[0]}:{case[1]}[{case[2]}]"
+
+
+def whole_deliveries() -> list[tuple[str, Prompt]]:
+    """(locale, prompt) whose whole delivery a locale words differently from en-US."""
+    cases = []
+    for locale in LOCALES:
+        own = own_lines(locale)
+        rewords_delivery = any(key in own for key in (*INTRO_KEYS, "prompt_continue"))
+        prompts = CONTENTS[locale].prompts if rewords_delivery else own_prompts(locale)
+        cases += [(locale, prompt) for prompt in prompts]
+    return cases
 
 
 def filled(template: str) -> str:
@@ -112,55 +161,58 @@ def banned_phrases_in(text: str) -> list[str]:
 
 
 def everything_spoken() -> list[tuple[str, str]]:
-    """(where, text) for every prompt, nudge and spoken-line variant."""
-    spoken = [(f"prompt {p.id}", p.text) for p in PROMPTS]
-    spoken += [(f"nudge of {p.id}", p.nudge) for p in PROMPTS if p.nudge]
-    spoken += [(f"line {key}[{i}]", filled(v)) for key, i, v in all_line_variants()]
+    """(where, text) for every prompt, nudge and spoken-line variant, in every locale."""
+    spoken = [(f"{locale} prompt {p.id}", p.text) for locale, p in LOCALE_PROMPTS]
+    spoken += [(f"{locale} nudge of {p.id}", p.nudge) for locale, p in LOCALE_PROMPTS if p.nudge]
+    spoken += [(f"{locale} line {key}[{i}]", filled(v))
+               for locale, key, i, v in all_line_variants()]
     return spoken
 
 
 # ----------------------------------------------------------------------------- SSML
 
 
-@pytest.mark.parametrize("prompt", PROMPTS, ids=prompt_id)
-def test_prompt_text_nudge_and_delivery_are_valid_ssml(prompt: Prompt) -> None:
+@pytest.mark.parametrize("locale, prompt", LOCALE_PROMPTS, ids=locale_prompt_id)
+def test_prompt_text_nudge_and_delivery_are_valid_ssml(locale: str, prompt: Prompt) -> None:
     assert ssml_errors(escape_text(prompt.text)) == []
     if prompt.nudge:
         assert ssml_errors(escape_text(prompt.nudge)) == []
     assert ssml_errors(prompt_ssml(prompt)) == []
 
 
-@pytest.mark.parametrize("prompt", PROMPTS, ids=prompt_id)
-def test_a_whole_prompt_delivery_is_valid_ssml(prompt: Prompt) -> None:
-    for intro in ("prompt_intro", "prompt_again_intro", "another_intro", "gentler_intro",
-                  "deeper_intro", "hearth_intro"):
-        for intro_variant in LINES[intro]:
-            for closing in LINES["prompt_continue"]:
+@pytest.mark.parametrize("locale, prompt", whole_deliveries(), ids=locale_prompt_id)
+def test_a_whole_prompt_delivery_is_valid_ssml(locale: str, prompt: Prompt) -> None:
+    lines = CONTENTS[locale].lines
+    for intro in INTRO_KEYS:
+        for intro_variant in lines[intro]:
+            for closing in lines["prompt_continue"]:
                 speech = intro_variant + prompt_ssml(prompt) + closing
                 assert ssml_errors(speech) == [], (intro, speech)
 
 
 @pytest.mark.parametrize("case", all_line_variants(), ids=line_id)
-def test_every_line_variant_is_valid_ssml(case: tuple[str, int, str]) -> None:
-    key, _, variant = case
+def test_every_line_variant_is_valid_ssml(case: tuple[str, str, int, str]) -> None:
+    _, key, _, variant = case
     assert variant.strip(), f"{key} has an empty variant"
     assert ssml_errors(filled(variant)) == []
 
 
 def test_every_placeholder_has_a_sample_value() -> None:
-    used = {name for _, _, variant in all_line_variants() for name in placeholders(variant)}
+    used = {name for *_, variant in all_line_variants() for name in placeholders(variant)}
     assert used <= SAMPLE_VALUES.keys(), f"add sample values for {used - SAMPLE_VALUES.keys()}"
 
 
-def test_variants_of_a_line_share_the_same_placeholders() -> None:
-    for key, variants in LINES.items():
+@pytest.mark.parametrize("locale", LOCALES)
+def test_variants_of_a_line_share_the_same_placeholders(locale: str) -> None:
+    for key, variants in CONTENTS[locale].lines.items():
         names = {frozenset(placeholders(v)) for v in variants}
-        assert len(names) == 1, f"{key}: variants disagree on placeholders {names}"
+        assert len(names) == 1, f"{locale} {key}: variants disagree on placeholders {names}"
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("seed", ["", "a", "b", "c", "d", "e", "f", "g"])
-def test_content_line_escapes_placeholder_values(seed: str) -> None:
-    speech = CONTENT.line("paused", seed, until=SAMPLE_VALUES["until"])
+def test_content_line_escapes_placeholder_values(seed: str, locale: str) -> None:
+    speech = CONTENTS[locale].line("paused", seed, until=SAMPLE_VALUES["until"])
     assert ssml_errors(speech) == []
     assert "Friday, December 5 & <after>" in to_plain_text(speech)
 
@@ -179,8 +231,8 @@ def test_ssml_checker_rejects_what_alexa_rejects() -> None:
 # -------------------------------------------------------------------------- prompts
 
 
-@pytest.mark.parametrize("prompt", PROMPTS, ids=prompt_id)
-def test_prompt_follows_the_phrasing_rules(prompt: Prompt) -> None:
+@pytest.mark.parametrize("locale, prompt", LOCALE_PROMPTS, ids=locale_prompt_id)
+def test_prompt_follows_the_phrasing_rules(locale: str, prompt: Prompt) -> None:
     words = len(prompt.text.split())
     assert words <= MAX_WORDS, f"{prompt.id} has {words} words"
     for text in filter(None, (prompt.text, prompt.nudge)):
@@ -188,23 +240,27 @@ def test_prompt_follows_the_phrasing_rules(prompt: Prompt) -> None:
         assert not re.search(r"\d", text), f"{prompt.id}: write numbers as words"
 
 
-def test_prompt_ids_are_unique_and_kebab_case() -> None:
-    counts = Counter(p.id for p in PROMPTS)
+@pytest.mark.parametrize("locale", LOCALES)
+def test_prompt_ids_are_unique_and_kebab_case(locale: str) -> None:
+    prompts = CONTENTS[locale].prompts
+    counts = Counter(p.id for p in prompts)
     assert [i for i, n in counts.items() if n > 1] == []
-    assert [p.id for p in PROMPTS if not KEBAB_CASE.fullmatch(p.id)] == []
+    assert [p.id for p in prompts if not KEBAB_CASE.fullmatch(p.id)] == []
 
 
-def test_library_is_deep_and_wide_enough() -> None:
-    per_level = Counter(p.level for p in PROMPTS)
+@pytest.mark.parametrize("locale", LOCALES)
+def test_library_is_deep_and_wide_enough(locale: str) -> None:
+    prompts = CONTENTS[locale].prompts
+    per_level = Counter(p.level for p in prompts)
     for level, minimum in MIN_PROMPTS_PER_LEVEL.items():
         assert per_level[level] >= minimum, f"level {level}: {per_level[level]} < {minimum}"
     assert set(per_level) <= set(MIN_PROMPTS_PER_LEVEL), "levels are 1-4"
-    assert len(PROMPTS) >= MIN_PROMPTS
-    assert len({p.category for p in PROMPTS}) >= MIN_CATEGORIES
+    assert len(prompts) >= MIN_PROMPTS
+    assert len({p.category for p in prompts}) >= MIN_CATEGORIES
 
 
-@pytest.mark.parametrize("prompt", PROMPTS, ids=prompt_id)
-def test_prompt_category_and_topics_are_known_and_allowed(prompt: Prompt) -> None:
+@pytest.mark.parametrize("locale, prompt", LOCALE_PROMPTS, ids=locale_prompt_id)
+def test_prompt_category_and_topics_are_known_and_allowed(locale: str, prompt: Prompt) -> None:
     assert prompt.category in CATEGORY_LEVELS, f"{prompt.id}: unknown {prompt.category}"
     assert prompt.level in CATEGORY_LEVELS[prompt.category], (
         f"{prompt.id}: {prompt.category} is not used at level {prompt.level}"
@@ -212,8 +268,9 @@ def test_prompt_category_and_topics_are_known_and_allowed(prompt: Prompt) -> Non
     assert prompt.topics <= TOPICS, f"{prompt.id}: unknown topics {prompt.topics - TOPICS}"
 
 
-@pytest.mark.parametrize("prompt", [p for p in PROMPTS if p.level >= 3], ids=prompt_id)
-def test_deeper_prompts_ask_permission_and_offer_an_exit(prompt: Prompt) -> None:
+@pytest.mark.parametrize("locale, prompt", [(locale, p) for locale, p in LOCALE_PROMPTS
+                                            if p.level >= 3], ids=locale_prompt_id)
+def test_deeper_prompts_ask_permission_and_offer_an_exit(locale: str, prompt: Prompt) -> None:
     assert prompt.text.startswith(PERMISSION_OPENERS), (
         f"{prompt.id}: open with permission, e.g. {PERMISSION_OPENERS[0]!r}"
     )
@@ -260,7 +317,12 @@ def source_files() -> list[Path]:
 LINE_CALL = re.compile(
     r"""\.line\(\s*["'](?P<key>\w+)["'](?:\s+if\s+[^"']+\s+else\s+["'](?P<other>\w+)["'])?"""
 )
-INTRO_ARGUMENT = re.compile(r"""\b(?:deliver_prompt|speak_new_prompt)\([^()]*?["'](\w+)["']""")
+INTRO_ARGUMENT = re.compile(
+    r"""\b(?:deliver_prompt|speak_new_prompt|read_back)\([^()]*?["'](\w+)["']"""
+)
+
+
+from skill.handlers.checkin import STEP_LINES  # noqa: E402  (check-in steps name their lines)
 
 
 def line_keys_used_in_code() -> dict[str, list[str]]:
@@ -270,6 +332,8 @@ def line_keys_used_in_code() -> dict[str, list[str]]:
         source = path.read_text(encoding="utf-8")
         keys = [k for m in LINE_CALL.finditer(source) for k in m.group("key", "other") if k]
         keys += INTRO_ARGUMENT.findall(source)
+        if path.name == "checkin.py" and "STEP_LINES" in source:
+            keys += list(STEP_LINES.values())
         for key in keys:
             used.setdefault(key, []).append(str(path.relative_to(ROOT)))
     return used
@@ -290,9 +354,10 @@ def test_every_line_is_used_by_some_code() -> None:
     )
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("key", ["not_now", "not_now_after_deep"])
-def test_not_now_is_rotated_and_asks_nothing(key: str) -> None:
-    variants = LINES[key]
+def test_not_now_is_rotated_and_asks_nothing(key: str, locale: str) -> None:
+    variants = CONTENTS[locale].lines[key]
     assert len(variants) >= 2
     assert len(set(variants)) == len(variants)
     for variant in variants:
@@ -300,8 +365,9 @@ def test_not_now_is_rotated_and_asks_nothing(key: str) -> None:
         assert len(to_plain_text(variant).split()) <= 12, f"keep it short: {variant}"
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("key", ["welcome_first", "help"])
-def test_welcome_and_help_say_not_now_works(key: str) -> None:
-    for variant in LINES[key]:
+def test_welcome_and_help_say_not_now_works(key: str, locale: str) -> None:
+    for variant in CONTENTS[locale].lines[key]:
         assert "not now" in to_plain_text(variant).lower(), variant
 

@@ -115,8 +115,7 @@ def test_prompts_used_in_the_last_60_days_are_not_repeated(
 
 
 def test_cards_can_be_turned_off(alexa: Alexa, device: Device, store: HouseholdStore) -> None:
-    key = household_key(device.user_id)
-    store.save(key, {**Household(welcomed=True).to_attributes(), "cards": False})
+    ask(alexa, device, "SetBoundaryIntent", rule="cards")
     payload = ask(alexa, device, "TonightsPromptIntent")
     assert "card" not in payload["response"]
 
@@ -392,3 +391,12 @@ def test_nothing_the_couple_said_is_stored(
     stored = json.dumps(store.load(household_key(device.user_id)))
     assert "secret" not in stored and "P1W" not in stored
     assert device.user_id not in stored
+
+
+def test_a_one_shot_first_run_hears_the_privacy_notice_once(
+    alexa: Alexa, device: Device, clock: SettableClock
+) -> None:
+    first = speech(ask(alexa, device, "TonightsPromptIntent"))
+    assert "Alexa app" in first and "not now" in first
+    assert "Alexa app" not in speech(ask(alexa, device, "TonightsPromptIntent"))
+    assert "Alexa app" not in speech(alexa.send(device, device.launch()))

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from skill.conversation import consent, depth
+from skill.conversation.boundaries import boundary_set
 from skill.conversation.clock import (
     SettableClock,
     evening_of,
@@ -74,8 +75,7 @@ def test_instants_round_trip_in_utc() -> None:
 
 def test_household_round_trips_through_its_document() -> None:
     household = Household(
-        level=3, welcomed=True, cards=False, off_limits=frozenset({"money"}),
-        level_set_at=NOW, level_raised_on=TONIGHT, last_deeper_offer_at=NOW,
+        level=3, welcomed=True, level_set_at=NOW, level_raised_on=TONIGHT, last_deeper_offer_at=NOW,
         last_spoken=Spoken(kind=Declined.PROMPT, ref="p3-1", evening=TONIGHT, level=3),
     )
     household = record_prompt(household, library()[9], NOW, TONIGHT)
@@ -204,7 +204,7 @@ def test_selection_is_repeatable_for_a_seed() -> None:
 
 
 def test_selection_skips_off_limits_topics_and_closeness_without_opt_in() -> None:
-    household = Household(off_limits=frozenset({"money"}))
+    household = Household().with_event(boundary_set(NOW, topic="money"))
     for seed in range(50):
         chosen = choose(household, 2, str(seed))
         assert chosen is not None

@@ -77,30 +77,65 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-@cache
-def load_content(locale: str = DEFAULT_LOCALE) -> Content:
-    """Load and parse a locale's content once per process."""
-    where = f"skill/content/{locale}"
-    prompts_doc = _read_yaml(locale, "prompts.yaml")
-    lines_doc = _read_yaml(locale, "lines.yaml")
-    if not isinstance(prompts_doc, dict) or not isinstance(prompts_doc.get("prompts"), list):
-        raise ContentError(f"{where}/prompts.yaml needs a top-level 'prompts:' list")
-    if not isinstance(lines_doc, dict):
+def _has_file(locale: str, name: str) -> bool:
+    return resources.files("skill.content").joinpath(locale, name).is_file()
+
+
+def _parse_lines(doc: Any, where: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(doc, dict):
         raise ContentError(f"{where}/lines.yaml needs a mapping of line keys to variants")
-    prompts = tuple(_parse_prompt(raw, f"{where}/prompts.yaml") for raw in prompts_doc["prompts"])
     lines: dict[str, tuple[str, ...]] = {}
-    for key, variants in lines_doc.items():
+    for key, variants in doc.items():
         if isinstance(variants, str):
             variants = [variants]
         if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
             raise ContentError(f"{where}/lines.yaml: '{key}' must be a line or a list of lines")
         lines[str(key)] = tuple(v.strip() for v in variants)
+    return lines
+
+
+def _parse_prompts(doc: Any, where: str) -> tuple[Prompt, ...]:
+    if not isinstance(doc, dict) or not isinstance(doc.get("prompts"), list):
+        raise ContentError(f"{where}/prompts.yaml needs a top-level 'prompts:' list")
+    return tuple(_parse_prompt(raw, f"{where}/prompts.yaml") for raw in doc["prompts"])
+
+
+@cache
+def load_content(locale: str = DEFAULT_LOCALE) -> Content:
+    """A locale's content, loaded once per process.
+
+    en-US is complete. Another locale's files hold only what differs: its lines.yaml
+    replaces whole keys, and its prompts.yaml replaces prompts by id (same level,
+    category and topics, other words); everything else is en-US's.
+    """
+    where = f"skill/content/{locale}"
+    if locale == DEFAULT_LOCALE:
+        prompts = _parse_prompts(_read_yaml(locale, "prompts.yaml"), where)
+        lines = _parse_lines(_read_yaml(locale, "lines.yaml"), where)
+    else:
+        base = load_content(DEFAULT_LOCALE)
+        lines = dict(base.lines)
+        if _has_file(locale, "lines.yaml"):
+            lines.update(_parse_lines(_read_yaml(locale, "lines.yaml"), where))
+        replaced = {}
+        if _has_file(locale, "prompts.yaml"):
+            replaced = {p.id: p for p in _parse_prompts(_read_yaml(locale, "prompts.yaml"), where)}
+        unknown = set(replaced) - set(base.by_id)
+        if unknown:
+            raise ContentError(f"{where}/prompts.yaml replaces unknown prompts {sorted(unknown)}")
+        prompts = tuple(replaced.get(p.id, p) for p in base.prompts)
     return Content(locale=locale, prompts=prompts, lines=lines, by_id={p.id: p for p in prompts})
+
+
+def content_locales() -> tuple[str, ...]:
+    """Every locale with a content folder."""
+    folders = resources.files("skill.content").iterdir()
+    return tuple(sorted(f.name for f in folders if f.is_dir() and "-" in f.name))
 
 
 @lru_cache(maxsize=16)
 def content_for(locale: str | None) -> Content:
     """The locale's content, or en-US when Porch Light does not speak that locale yet."""
-    if locale and resources.files("skill.content").joinpath(locale, "lines.yaml").is_file():
+    if locale and locale in content_locales():
         return load_content(locale)
     return load_content(DEFAULT_LOCALE)

@@ -68,6 +68,8 @@ def parse_instant(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def format_instant(moment: datetime) -> str:
-    """ISO-8601 in UTC, to the second."""
+def format_instant(moment: datetime, *, precise: bool = False) -> str:
+    """ISO-8601 in UTC, to the second (to the microsecond when ``precise``)."""
+    if precise:
+        return moment.astimezone(UTC).isoformat(timespec="microseconds")
     return moment.astimezone(UTC).replace(microsecond=0).isoformat()

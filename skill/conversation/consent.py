@@ -28,6 +28,7 @@ SHORTEST_PAUSE = timedelta(days=1)
 DEFAULT_PAUSE = timedelta(days=7)
 LONGEST_PAUSE = timedelta(days=92)
 
+_CHECKIN_OFFERS = frozenset({Offer.CHECKIN_PERMISSION, Offer.STORMY_LIGHTER})
 _DURATION = re.compile(
     r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
     r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
@@ -38,6 +39,10 @@ def declined_object(
     household: Household, session_offer: Offer | None, evening: date
 ) -> tuple[Declined, str | None, int | None]:
     """What a "not now" declines: the open offer, else what was last spoken this evening."""
+    if session_offer in _CHECKIN_OFFERS:
+        return Declined.CHECKIN, str(session_offer), None
+    if session_offer is Offer.REMINDER:
+        return Declined.REMINDER_OFFER, str(session_offer), None
     if session_offer is not None:
         return Declined.OFFER, str(session_offer), None
     spoken = household.last_spoken
@@ -140,5 +145,5 @@ def resume(household: Household, now: datetime) -> Household:
 
 
 def forget_offer_context(household: Household) -> Household:
-    """After a withdrawal nothing is waiting to be declined again."""
-    return replace(household, last_spoken=None)
+    """After a withdrawal nothing is waiting to be declined again, and no check-in goes on."""
+    return replace(household, last_spoken=None, checkin=None)

@@ -62,11 +62,12 @@ def select_prompt(
     is random but repeatable for the same ``seed``.
     """
     held_back = held_back_prompt_ids(household, now) | exclude
+    off_limits = household.off_limits
     allowed = [
         p for p in library
         if p.level <= ceiling
         and p.id not in held_back
-        and not (p.topics & household.off_limits)
+        and not (p.topics & off_limits)
         and (household.closeness_opt_in or p.category != CLOSENESS)
     ]
     last_used = {use.prompt_id: use.at for use in household.history}

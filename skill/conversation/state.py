@@ -8,13 +8,18 @@ same household that started earlier (see docs/state.md).
 
 from __future__ import annotations
 
+import itertools
+import time
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from skill.conversation.clock import format_instant, parse_instant
+
+if TYPE_CHECKING:
+    from skill.conversation.boundaries import Boundaries
 
 SCHEMA_VERSION = 1
 HISTORY_DAYS_KEPT = 120
@@ -37,6 +42,11 @@ class Offer(StrEnum):
     DEEPER = "deeper"
     HEARTH_FIRST_YES = "hearth-first-yes"
     HEARTH_SECOND_YES = "hearth-second-yes"
+    CHECKIN_PERMISSION = "checkin-permission"
+    STORMY_LIGHTER = "stormy-lighter"
+    REMINDER = "reminder"
+    REVISIT_BOUNDARIES = "revisit-boundaries"
+    FORGET = "forget"
 
 
 class EventKind(StrEnum):
@@ -45,6 +55,51 @@ class EventKind(StrEnum):
     WITHDRAWAL = "withdrawal"
     PAUSE = "pause"
     RESUME = "resume"
+    BOUNDARY_SET = "boundary-set"
+    BOUNDARY_REMOVED = "boundary-removed"
+
+
+class CheckInStep(StrEnum):
+    """The steps of the weekly check-in, in the order of the full variant."""
+
+    PERMISSION = "permission"
+    APPRECIATION = "appreciation"
+    WEATHER = "weather"
+    SHIFTED = "shifted"
+    TENSE_MOMENT = "tense-moment"
+    WHAT_HELPED = "what-helped"
+    NEXT_WEEK = "next-week"
+    CLOSE = "close"
+
+
+class CheckInVariant(StrEnum):
+    """Full (about five minutes), short, or stormy (lighter after a stormy week)."""
+
+    FULL = "full"
+    SHORT = "short"
+    STORMY = "stormy"
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """A check-in under way: which variant, which step was last spoken, and when."""
+
+    variant: CheckInVariant
+    step: CheckInStep
+    started_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """The one weekly Alexa reminder: its token from the Reminders API, day and time."""
+
+    day: str
+    """Two-letter weekday as in RRULE: MO ... SU."""
+    at: str
+    """Local time, HH:MM."""
+    token: str | None = None
+    """The reminder's alertToken; None while it waits for permission."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +126,14 @@ class PromptUse:
     evening: date
 
 
+_event_sequence = itertools.count()
+
+
+def new_event_id() -> str:
+    """Unique, and in creation order within a process (ties at one instant keep their order)."""
+    return f"{time.time_ns():020d}-{next(_event_sequence):010d}-{uuid.uuid4().hex[:12]}"
+
+
 @dataclass(frozen=True)
 class Event:
     """An append-only household record. ``data`` never holds anything a person said."""
@@ -78,11 +141,16 @@ class Event:
     kind: EventKind
     at: datetime
     data: dict[str, Any] = field(default_factory=dict)
-    event_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    event_id: str = field(default_factory=new_event_id)
+
+    @property
+    def order(self) -> tuple[datetime, str]:
+        """Events apply in time order; ids break ties between events of one instant."""
+        return self.at, self.event_id
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.event_id, "kind": str(self.kind), "at": format_instant(self.at),
-                "data": dict(self.data)}
+        return {"id": self.event_id, "kind": str(self.kind),
+                "at": format_instant(self.at, precise=True), "data": dict(self.data)}
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Event:
@@ -108,12 +176,8 @@ class Household:
     """Current depth level, 1 (Porch) to 4 (Hearth)."""
     welcomed: bool = False
     """The first-run explanation has been given."""
-    cards: bool = True
-    """Send the prompt text as a card to the Alexa app."""
     closeness_opt_in: bool = False
     """Both partners opted in to closeness and affection prompts."""
-    off_limits: frozenset[str] = frozenset()
-    """Topics the couple put off-limits."""
     level_set_at: datetime | None = None
     """When the level last changed (comfortable evenings count from here)."""
     level_raised_on: date | None = None
@@ -124,6 +188,20 @@ class Household:
     """What the skill most recently offered or spoke, and on which evening."""
     history: tuple[PromptUse, ...] = ()
     """Prompts spoken in the last HISTORY_DAYS_KEPT days, oldest first."""
+    checkin: CheckIn | None = None
+    """The check-in under way, if any (it expires after three hours)."""
+    checkin_dates: tuple[date, ...] = ()
+    """Evenings a check-in was completed."""
+    remember_weather: bool = False
+    """The couple asked Porch Light to remember their weather word."""
+    weather: tuple[tuple[date, str], ...] = ()
+    """Weather words by evening, kept only after the opt-in."""
+    reminder: Reminder | None = None
+    """The weekly check-in reminder, if one exists or waits for permission."""
+    reminder_offered_at: datetime | None = None
+    """When the skill last offered a reminder."""
+    revisit_offered_at: datetime | None = None
+    """When the skill last offered to read the boundaries back."""
     events: tuple[Event, ...] = ()
     """Append-only records, oldest first."""
 
@@ -140,6 +218,21 @@ class Household:
             if e.kind is EventKind.WITHDRAWAL
         )
 
+    @property
+    def boundaries(self) -> Boundaries:
+        """The couple's boundaries, folded from their events."""
+        from skill.conversation.boundaries import fold_boundaries
+
+        return fold_boundaries(self.events)
+
+    @property
+    def off_limits(self) -> frozenset[str]:
+        return self.boundaries.off_limits
+
+    @property
+    def cards(self) -> bool:
+        return self.boundaries.cards
+
     def with_event(self, event: Event) -> Household:
         return replace(self, events=(*self.events, event))
 
@@ -149,9 +242,7 @@ class Household:
             "schema": SCHEMA_VERSION,
             "level": self.level,
             "welcomed": self.welcomed,
-            "cards": self.cards,
             "closeness_opt_in": self.closeness_opt_in,
-            "off_limits": sorted(self.off_limits),
             "level_set_at": _instant_or_none(self.level_set_at),
             "level_raised_on": self.level_raised_on.isoformat() if self.level_raised_on else None,
             "last_deeper_offer_at": _instant_or_none(self.last_deeper_offer_at),
@@ -161,6 +252,13 @@ class Household:
                  "evening": u.evening.isoformat()}
                 for u in self.history
             ],
+            "checkin": _checkin_to_dict(self.checkin),
+            "checkin_dates": [d.isoformat() for d in self.checkin_dates],
+            "remember_weather": self.remember_weather,
+            "weather": [[d.isoformat(), word] for d, word in self.weather],
+            "reminder": asdict(self.reminder) if self.reminder else None,
+            "reminder_offered_at": _instant_or_none(self.reminder_offered_at),
+            "revisit_offered_at": _instant_or_none(self.revisit_offered_at),
             "events": [e.to_dict() for e in self.events],
         }
 
@@ -172,9 +270,7 @@ class Household:
         return cls(
             level=min(4, max(1, int(raw.get("level", 1)))),
             welcomed=bool(raw.get("welcomed", False)),
-            cards=bool(raw.get("cards", True)),
             closeness_opt_in=bool(raw.get("closeness_opt_in", False)),
-            off_limits=frozenset(raw.get("off_limits") or ()),
             level_set_at=_parse_or_none(raw.get("level_set_at")),
             level_raised_on=date.fromisoformat(raw["level_raised_on"])
             if raw.get("level_raised_on") else None,
@@ -185,8 +281,15 @@ class Household:
                           evening=date.fromisoformat(u["evening"]))
                 for u in raw.get("history") or ()
             ),
+            checkin=_checkin_from_dict(raw.get("checkin")),
+            checkin_dates=tuple(date.fromisoformat(d) for d in raw.get("checkin_dates") or ()),
+            remember_weather=bool(raw.get("remember_weather", False)),
+            weather=tuple((date.fromisoformat(d), str(w)) for d, w in raw.get("weather") or ()),
+            reminder=Reminder(**raw["reminder"]) if raw.get("reminder") else None,
+            reminder_offered_at=_parse_or_none(raw.get("reminder_offered_at")),
+            revisit_offered_at=_parse_or_none(raw.get("revisit_offered_at")),
             events=tuple(sorted((Event.from_dict(e) for e in raw.get("events") or ()),
-                                key=lambda e: e.at)),
+                                key=lambda e: e.order)),
         )
 
 
@@ -196,6 +299,22 @@ def _instant_or_none(moment: datetime | None) -> str | None:
 
 def _parse_or_none(text: str | None) -> datetime | None:
     return parse_instant(text) if text else None
+
+
+def _checkin_to_dict(checkin: CheckIn | None) -> dict[str, Any] | None:
+    if checkin is None:
+        return None
+    return {"variant": str(checkin.variant), "step": str(checkin.step),
+            "started_at": format_instant(checkin.started_at),
+            "updated_at": format_instant(checkin.updated_at)}
+
+
+def _checkin_from_dict(raw: dict[str, Any] | None) -> CheckIn | None:
+    if not raw:
+        return None
+    return CheckIn(variant=CheckInVariant(raw["variant"]), step=CheckInStep(raw["step"]),
+                   started_at=parse_instant(raw["started_at"]),
+                   updated_at=parse_instant(raw["updated_at"]))
 
 
 def _spoken_to_dict(spoken: Spoken | None) -> dict[str, Any] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
@@ -12,8 +12,10 @@ from typing import Any
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
+from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 from ask_sdk_model.ui import SimpleCard
 
+from skill.alexa_api import AlexaApi
 from skill.config import Settings
 from skill.content import Content, content_for
 from skill.content.ssml import escape_text, to_plain_text
@@ -25,6 +27,29 @@ from skill.storage import household_key_of
 log = logging.getLogger("porchlight.skill")
 
 OFFER_ATTRIBUTE = "offer"
+PROMPT_DOCUMENT: dict[str, Any] = {
+    "type": "APL",
+    "version": "2023.3",
+    "theme": "dark",
+    "mainTemplate": {
+        "parameters": ["prompt"],
+        "items": [{
+            "type": "Container",
+            "width": "100vw",
+            "height": "100vh",
+            "justifyContent": "center",
+            "alignItems": "center",
+            "paddingLeft": "8vw",
+            "paddingRight": "8vw",
+            "items": [
+                {"type": "Text", "text": "${prompt.title}", "fontSize": "28dp",
+                 "color": "#C9B79C", "paddingBottom": "24dp"},
+                {"type": "Text", "text": "${prompt.text}", "fontSize": "44dp",
+                 "textAlign": "center", "color": "#F4EDE4", "lineHeight": 1.4},
+            ],
+        }],
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -67,6 +92,36 @@ class Turn:
         self.__dict__["household"] = household
 
     @property
+    def system(self) -> Any:
+        """The envelope's context.System (device, user, API endpoint)."""
+        return getattr(self.handler_input.request_envelope.context, "system", None)
+
+    @property
+    def api(self) -> AlexaApi | None:
+        """This request's Alexa API access, when the envelope carries it."""
+        endpoint = getattr(self.system, "api_endpoint", None)
+        token = getattr(self.system, "api_access_token", None)
+        return AlexaApi(str(endpoint), str(token)) if endpoint and token else None
+
+    @property
+    def device_id(self) -> str | None:
+        device = getattr(self.system, "device", None)
+        return str(device.device_id) if device is not None and device.device_id else None
+
+    def has_permission(self, scope: str) -> bool:
+        """The user granted this permission scope to the skill."""
+        permissions = getattr(getattr(self.system, "user", None), "permissions", None)
+        scopes = getattr(permissions, "scopes", None) or {}
+        status = getattr(scopes.get(scope), "status", None)
+        return str(getattr(status, "value", status)) == "GRANTED"
+
+    @property
+    def supports_apl(self) -> bool:
+        device = getattr(self.system, "device", None)
+        interfaces = getattr(device, "supported_interfaces", None)
+        return getattr(interfaces, "alexa_presentation_apl", None) is not None
+
+    @property
     def in_session(self) -> bool:
         return self.handler_input.request_envelope.session is not None
 
@@ -82,6 +137,15 @@ class Turn:
                 attributes.pop(OFFER_ATTRIBUTE, None)
             else:
                 attributes[OFFER_ATTRIBUTE] = str(offer)
+
+    def spoken_date(self, moment: datetime, *, weekday: bool = True) -> str:
+        """A date as people in this locale say it: "Friday, December 5" or "Friday 5 December"."""
+        local = moment.astimezone(self.zone)
+        day_first = self.locale not in ("en-US", "en-CA")
+        text = f"{local.day} {local:%B}" if day_first else f"{local:%B} {local.day}"
+        if weekday:
+            text = f"{local:%A} {text}" if day_first else f"{local:%A}, {text}"
+        return text
 
     def line(self, key: str, **values: str) -> str:
         """A spoken line, the variant rotated per request."""
@@ -102,15 +166,31 @@ class Turn:
 
     def deliver_prompt(self, household: Household, prompt: Prompt, intro_key: str,
                        *, remember: bool = True) -> Response:
-        """Speak a prompt slowly, say how to continue, send its card, and end the session."""
-        if remember:
-            household = record_prompt(household, prompt, self.now, self.evening)
+        """Speak a prompt slowly, say how to continue, send its card, and end the session.
+
+        A household that never opened the skill hears the first-run notice first, once.
+        """
+        notice = "" if household.welcomed else self.line("first_run_notice") + " "
+        if remember or notice:
+            if remember:
+                household = record_prompt(household, prompt, self.now, self.evening)
+            household = replace(household, welcomed=True)
             self.save(household)
-        speech = self.line(intro_key) + prompt_ssml(prompt) + self.line("prompt_continue")
+        speech = (notice + self.line(intro_key) + prompt_ssml(prompt)
+                  + self.line("prompt_continue"))
+        title = to_plain_text(self.line("card_title"))
         if household.cards:
-            card = SimpleCard(title=to_plain_text(self.line("card_title")), content=prompt.text)
-            self.handler_input.response_builder.set_card(card)
+            self.handler_input.response_builder.set_card(SimpleCard(title=title,
+                                                                    content=prompt.text))
+        if self.supports_apl:
+            self.handler_input.response_builder.add_directive(prompt_screen(title, prompt.text))
         return self.end(speech)
+
+
+def prompt_screen(title: str, text: str) -> RenderDocumentDirective:
+    """An Echo Show screen with the prompt in large, calm text."""
+    return RenderDocumentDirective(token="porchlight-prompt", document=PROMPT_DOCUMENT,
+                                   datasources={"prompt": {"title": title, "text": text}})
 
 
 def prompt_ssml(prompt: Prompt) -> str:
@@ -162,6 +242,22 @@ def intent_name(handler_input: HandlerInput) -> str | None:
     request = handler_input.request_envelope.request
     intent = getattr(request, "intent", None)
     return str(intent.name) if intent is not None and intent.name else None
+
+
+def slot_id(handler_input: HandlerInput, name: str) -> str | None:
+    """A custom slot's resolved id, only when Alexa matched one of the type's values."""
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    slot = (getattr(intent, "slots", None) or {}).get(name)
+    authorities = getattr(getattr(slot, "resolutions", None), "resolutions_per_authority", None)
+    for authority in authorities or ():
+        code = getattr(getattr(authority, "status", None), "code", None)
+        if str(getattr(code, "value", code)) != "ER_SUCCESS_MATCH":
+            continue
+        for wrapper in authority.values or ():
+            value = getattr(wrapper, "value", None)
+            if value is not None and value.id:
+                return str(value.id)
+    return None
 
 
 def slot_value(handler_input: HandlerInput, name: str) -> str | None:

@@ -12,8 +12,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill.conversation import consent
-from skill.conversation.state import Declined
+from skill.conversation.state import Declined, Offer
 from skill.handlers.common import Turn, TurnHandler, intent_name, pending_offer, slot_value
+from skill.handlers.reminders import shift_reminder
 from skill.logs import WITHDRAWAL_NOT_SAVED, note_outcome
 from skill.storage import StoreError
 
@@ -32,24 +33,33 @@ class NotNowHandler(TurnHandler):
         name = intent_name(handler_input)
         if name in self.intents:
             return True
-        return name in OFFER_DECLINING_INTENTS and pending_offer(handler_input) is not None
+        offer = pending_offer(handler_input)
+        return name in OFFER_DECLINING_INTENTS and offer is not None and offer is not Offer.FORGET
 
     def respond(self, turn: Turn) -> Response:
-        try:
-            household, withdrawal = consent.record_withdrawal(
-                turn.household, turn.now, turn.evening, turn.offer
-            )
-            turn.save(consent.forget_offer_context(household))
-        except StoreError as error:
-            # The store is down or slow: the answer still honours the "not now".
-            note_outcome(WITHDRAWAL_NOT_SAVED)
-            log.error("withdrawal could not be recorded",
-                      extra={"request_id": turn.request_id,
-                             "error_type": type(error.__cause__ or error).__name__})
-            return turn.end(turn.line("not_now"))
-        log.info("withdrawal recorded", extra={"declined": str(withdrawal.declined)})
-        deep = withdrawal.declined is Declined.PROMPT and (withdrawal.level or 0) >= DEEP_LEVEL
-        return turn.end(turn.line("not_now_after_deep" if deep else "not_now"))
+        return withdraw(turn)
+
+
+def withdraw(turn: Turn) -> Response:
+    """Record a "not now" durably, now, and answer with one kind line and no question.
+
+    When the store is down or slow the answer still honours the "not now", and an error
+    line tells the operator (request id and error type, nothing else).
+    """
+    try:
+        household, withdrawal = consent.record_withdrawal(
+            turn.household, turn.now, turn.evening, turn.offer
+        )
+        turn.save(consent.forget_offer_context(household))
+    except StoreError as error:
+        note_outcome(WITHDRAWAL_NOT_SAVED)
+        log.error("withdrawal could not be recorded",
+                  extra={"request_id": turn.request_id,
+                         "error_type": type(error.__cause__ or error).__name__})
+        return turn.end(turn.line("not_now"))
+    log.info("withdrawal recorded", extra={"declined": str(withdrawal.declined)})
+    deep = withdrawal.declined is Declined.PROMPT and (withdrawal.level or 0) >= DEEP_LEVEL
+    return turn.end(turn.line("not_now_after_deep" if deep else "not_now"))
 
 
 class PauseHandler(TurnHandler):
@@ -61,8 +71,8 @@ class PauseHandler(TurnHandler):
         span = consent.parse_duration(slot_value(turn.handler_input, "duration"))
         household, until = consent.pause(turn.household, turn.now, span or consent.DEFAULT_PAUSE)
         turn.save(household)
-        local = until.astimezone(turn.zone)
-        return turn.end(turn.line("paused", until=f"{local:%A}, {local:%B} {local.day}"))
+        shift_reminder(turn, household, starting=until)
+        return turn.end(turn.line("paused", until=turn.spoken_date(until)))
 
 
 class ResumeHandler(TurnHandler):
@@ -73,5 +83,7 @@ class ResumeHandler(TurnHandler):
     def respond(self, turn: Turn) -> Response:
         if consent.paused_until(turn.household, turn.now) is None:
             return turn.end(turn.line("not_paused"))
-        turn.save(consent.resume(turn.household, turn.now))
+        household = consent.resume(turn.household, turn.now)
+        turn.save(household)
+        shift_reminder(turn, household, starting=turn.now)
         return turn.end(turn.line("resumed"))

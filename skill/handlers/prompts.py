@@ -8,30 +8,47 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from skill.conversation import consent, depth
+from skill.conversation import boundaries, checkin, consent, depth
+from skill.conversation.boundaries import Tonight
 from skill.conversation.prompts import select_prompt, tonights_prompt_id
 from skill.conversation.state import Declined, Household, Offer, Spoken
 from skill.handlers.common import Turn, TurnHandler, pending_offer
 
 
+def allowed_ceiling(turn: Turn, household: Household, wanted: int) -> int:
+    """``wanted``, lowered by the couple's depth limit and gentle quiet hours."""
+    return min(wanted, boundaries.level_cap(household.boundaries, turn.now, turn.zone))
+
+
+def quiet_now(turn: Turn, household: Household) -> bool:
+    """The couple asked for no prompts at this time (quiet hours or weeknights)."""
+    return boundaries.tonight(household.boundaries, turn.now, turn.zone) is Tonight.QUIET
+
+
 def speak_tonights_prompt(turn: Turn, household: Household) -> Response:
     """The same prompt all evening; a new one when none was given or it was declined."""
+    if quiet_now(turn, household):
+        return turn.end(turn.line("quiet_hours_decline"))
     given = tonights_prompt_id(household, turn.evening)
     prompt = turn.content.prompt(given) if given else None
-    if prompt is not None:
+    if prompt is not None and prompt.level <= allowed_ceiling(turn, household, prompt.level):
         spoken = Spoken(kind=Declined.PROMPT, ref=prompt.id, evening=turn.evening,
                         level=prompt.level)
-        turn.save(replace(household, last_spoken=spoken))
-        return turn.deliver_prompt(turn.household, prompt, "prompt_again_intro", remember=False)
+        household = replace(household, last_spoken=spoken)
+        turn.save(household)
+        return turn.deliver_prompt(household, prompt, "prompt_again_intro", remember=False)
     return speak_new_prompt(turn, household, "prompt_intro", depth.prompt_ceiling(household))
 
 
 def speak_new_prompt(turn: Turn, household: Household, intro_key: str, ceiling: int) -> Response:
-    """Choose a prompt no deeper than ``ceiling`` other than tonight's, and speak it."""
+    """Choose a prompt no deeper than ``ceiling`` (or the boundaries) other than tonight's."""
+    if quiet_now(turn, household):
+        turn.save(household)
+        return turn.end(turn.line("quiet_hours_decline"))
     tonight = tonights_prompt_id(household, turn.evening)
     prompt = select_prompt(
         turn.content.prompts, household, turn.now,
-        ceiling=ceiling,
+        ceiling=allowed_ceiling(turn, household, ceiling),
         seed=f"{turn.key}:{turn.evening.isoformat()}:{len(household.history)}",
         exclude=frozenset({tonight}) if tonight else frozenset(),
     )
@@ -45,6 +62,8 @@ def go_deeper(turn: Turn, household: Household) -> Response:
     """One level deeper, once an evening; the Hearth needs a yes from each partner."""
     if household.level >= depth.DEEPEST_LEVEL:
         return turn.end(turn.line("deepest_already"))
+    if household.level >= allowed_ceiling(turn, household, depth.DEEPEST_LEVEL):
+        return turn.end(turn.line("deeper_limit"))
     if depth.raised_tonight(household, turn.evening):
         return turn.end(turn.line("already_deeper_tonight"))
     if household.level + 1 == depth.HEARTH:
@@ -64,10 +83,20 @@ class LaunchHandler(TurnHandler):
         household = turn.household
         if not household.welcomed:
             turn.save(replace(household, welcomed=True))
+            if quiet_now(turn, household):
+                return turn.ask(turn.line("welcome_first"))
             turn.set_offer(Offer.PROMPT)
-            return turn.ask(turn.line("welcome_first"), turn.line("offer_reprompt"))
-        if not consent.may_offer(household, turn.now, turn.zone):
+            return turn.ask(turn.line("welcome_first") + " " + turn.line("welcome_first_offer"),
+                            turn.line("offer_reprompt"))
+        if checkin.active(household.checkin, turn.now) is not None:
+            return turn.ask(turn.line("welcome_checkin"), turn.line("welcome_checkin"))
+        if not consent.may_offer(household, turn.now, turn.zone) or quiet_now(turn, household):
             return turn.ask(turn.line("welcome_quiet"))
+        if boundaries.should_offer_revisit(household.boundaries, household.revisit_offered_at,
+                                           turn.now):
+            turn.save(replace(household, revisit_offered_at=turn.now))
+            turn.set_offer(Offer.REVISIT_BOUNDARIES)
+            return turn.ask(turn.line("offer_revisit"), turn.line("offer_reprompt"))
         if depth.should_offer_deeper(household, turn.now, turn.zone):
             spoken = Spoken(kind=Declined.OFFER, ref=str(Offer.DEEPER), evening=turn.evening)
             turn.save(replace(household, last_deeper_offer_at=turn.now, last_spoken=spoken))
@@ -120,9 +149,10 @@ class YesToOfferHandler(TurnHandler):
     """ "Yes" while the skill waits on an offer."""
 
     intents = ("AMAZON.YesIntent",)
+    OFFERS = (Offer.PROMPT, Offer.DEEPER, Offer.HEARTH_FIRST_YES, Offer.HEARTH_SECOND_YES)
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return super().can_handle(handler_input) and pending_offer(handler_input) is not None
+        return super().can_handle(handler_input) and pending_offer(handler_input) in self.OFFERS
 
     def respond(self, turn: Turn) -> Response:
         offer, household = turn.offer, turn.household
