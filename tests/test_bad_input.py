@@ -18,6 +18,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from interaction_model import intent_names
 from skill.app import create_app
 from skill.conversation.clock import SettableClock
 from skill.web import InvalidEnvelope, check_envelope
@@ -28,10 +29,9 @@ from tests.signing import TestAuthority
 MAX_BODY = 128 * 1024
 EXAMPLES = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 
-INTENTS = ["TonightsPromptIntent", "AnotherPromptIntent", "GentlerIntent", "DeeperIntent",
-           "NotNowIntent", "PauseIntent", "ResumeIntent", "AMAZON.HelpIntent",
-           "AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent",
-           "AMAZON.FallbackIntent", "AMAZON.NavigateHomeIntent"]
+INTENTS = sorted(intent_names("en-US"))  # every intent the model names, now and later
+# Alexa API calls (reminders) go to a loopback port where nothing listens: they fail at once.
+NOWHERE = "http://127.0.0.1:9"
 REQUEST_TYPES = ["LaunchRequest", "IntentRequest", "SessionEndedRequest",
                  "CanFulfillIntentRequest", "Alexa.Presentation.APL.UserEvent",
                  "AlexaSkillEvent.SkillDisabled", "Connections.Response",
@@ -64,7 +64,8 @@ json_value = st.recursive(
     max_leaves=12,
 )
 slots = st.dictionaries(
-    st.one_of(st.sampled_from(["duration", "topic", "name", ""]), st.text(max_size=10)),
+    st.one_of(st.sampled_from(["duration", "weather", "topic", "time", "depth", "rule", "day",
+                               ""]), st.text(max_size=10)),
     st.one_of(
         st.fixed_dictionaries({"name": st.text(max_size=10), "value": odd_text}),
         st.fixed_dictionaries({"name": json_value, "value": json_value,
@@ -141,7 +142,7 @@ def expected_status(body: bytes) -> int | None:
 
 def base_envelope(clock: SettableClock, request_type: str, intent: str, locale: str,
                   new_session: bool) -> dict[str, Any]:
-    device = Device(clock, locale=locale)
+    device = Device(clock, locale=locale, api_endpoint=NOWHERE)
     if request_type == "IntentRequest":
         return device.intent(intent, one_shot=new_session)
     if request_type == "LaunchRequest":
@@ -190,11 +191,11 @@ def test_mutated_envelopes_never_break_the_endpoint(
 @given(name=st.sampled_from(INTENTS) | st.text(max_size=200), slot_values=slots,
        locale=st.sampled_from(LOCALES), in_session=st.booleans(),
        attributes=st.dictionaries(st.sampled_from(["offer", "x"]), json_value, max_size=2))
-def test_odd_intents_and_slot_values_get_a_spoken_answer(
+def test_odd_intents_and_slot_values_get_a_real_answer(
     send: Any, bad_input_app: tuple[Flask, SettableClock], name: str,
     slot_values: dict[str, Any], locale: str, in_session: bool, attributes: dict[str, Any],
 ) -> None:
-    device = Device(bad_input_app[1], locale=locale)
+    device = Device(bad_input_app[1], locale=locale, api_endpoint=NOWHERE)
     envelope = device.intent(name, one_shot=not in_session)
     envelope["request"]["intent"]["slots"] = slot_values
     envelope["session"]["attributes"] = attributes
@@ -202,7 +203,11 @@ def test_odd_intents_and_slot_values_get_a_spoken_answer(
     status, text = send(body)
     assert status in (200, 400) or status == expected_status(body) == 413
     if status == 200:
-        assert json.loads(text)["response"].get("outputSpeech") or name.startswith("AMAZON")
+        response = json.loads(text)["response"]
+        speech = response.get("outputSpeech", {}).get("ssml", "<speak></speak>")
+        assert speech.startswith("<speak>") and speech.endswith("</speak>")
+        assert response.get("outputSpeech") or response.get("directives") or name.startswith(
+            "AMAZON")
 
 
 @EXAMPLES
