@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 Command = TypeVar("Command", bound=Callable[..., Any])
 
 # Event kinds under the plain names an export uses; any other kind becomes "<kind>s".
-PLAIN_NAMES = {"withdrawal": "withdrawals", "pause": "pauses", "resume": "resumes"}
+PLAIN_NAMES = {"withdrawal": "withdrawals", "pause": "pauses", "resume": "resumes",
+               "boundary-set": "boundaries_set", "boundary-removed": "boundaries_removed"}
 SEPARATE_FIELDS = ("events", "history")
 
 

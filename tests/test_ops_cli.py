@@ -102,8 +102,8 @@ def test_export_puts_each_kind_of_record_under_a_plain_name(
     assert exported["withdrawals"] == [{"id": "e1", "at": E1["at"], "declined": "prompt",
                                         "ref": "small-comfort-end-of-day"}]
     assert exported["pauses"] == [{"id": "e2", "at": E2["at"], "until": E2["data"]["until"]}]
-    assert exported["resumes"] == []
-    assert exported["boundary_sets"] == [{"id": "e3", "at": "2026-11-29T01:00:00+00:00",
+    assert exported["resumes"] == [] and exported["boundaries_removed"] == []
+    assert exported["boundaries_set"] == [{"id": "e3", "at": "2026-11-29T01:00:00+00:00",
                                           "topic": "money"}]
     assert USER_ID not in result.output
 

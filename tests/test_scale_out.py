@@ -1,10 +1,11 @@
 """Several real server processes on one database: nothing acknowledged is ever lost.
 
 Two gunicorn servers (two workers each) share one database, as two machines behind a load
-balancer would; many threads send interleaved "not now", pauses and prompt requests for
-the same households to both. Afterwards every acknowledged withdrawal and pause is in the
-store. Then a server is killed with SIGKILL in the middle of a stream of "not now"s: every
-one that was acknowledged is still there. Both on SQLite and on PostgreSQL.
+balancer would; many threads send interleaved "not now", pauses, boundaries and prompt
+requests for the same households to both. Afterwards every acknowledged withdrawal, pause
+and boundary is in the store. Then a server is killed with SIGKILL in the middle of a
+stream of "not now"s: every one that was acknowledged is still there. Both on SQLite and on
+PostgreSQL.
 """
 
 from __future__ import annotations
@@ -97,7 +98,33 @@ def stored_events(store: HouseholdStore, device: Device) -> Counter[EventKind]:
     return Counter(event.kind for event in household.events)
 
 
-def test_two_servers_lose_no_withdrawal_or_pause(
+KINDS = ("not now", "pause", "boundary", "prompt")
+TOPICS = ("money", "in laws", "work", "the future")
+
+
+def envelope_for(device: Device, number: int) -> tuple[str, dict[str, Any]]:
+    """The request number ``number`` sends: each household gets every kind, interleaved."""
+    kind = KINDS[(number // HOUSEHOLDS) % len(KINDS)]
+    if kind == "not now":
+        return kind, device.intent("NotNowIntent", one_shot=True)
+    if kind == "pause":
+        return kind, device.intent("PauseIntent", {"duration": "P1W"}, one_shot=True)
+    if kind == "boundary":
+        topic = TOPICS[number % len(TOPICS)]
+        return kind, device.intent("SetBoundaryIntent", {"topic": topic}, one_shot=True)
+    return kind, device.intent(PROMPTS[(number // 16) % len(PROMPTS)], one_shot=True)
+
+
+def assert_acknowledged(kind: str, payload: dict[str, Any]) -> None:
+    said = spoken(payload)
+    assert said not in LINES["store_unavailable"]
+    if kind == "not now":
+        assert said in NOT_NOW_LINES and payload["response"]["shouldEndSession"]
+    if kind == "boundary":
+        assert said.startswith(LINES["boundary_changed"][0]), said
+
+
+def test_two_servers_lose_no_withdrawal_pause_or_boundary(
     servers: list[Server], shared_database: str, live_authority: TestAuthority
 ) -> None:
     households = [[Device(now, user_id=f"amzn1.ask.account.SCALE{h}") for _ in range(3)]
@@ -107,21 +134,11 @@ def test_two_servers_lose_no_withdrawal_or_pause(
 
     def one_request(number: int) -> None:
         household = number % HOUSEHOLDS
-        device = households[household][number % 3]
-        kind = ("not now", "pause", "prompt")[number % 3]
-        if kind == "not now":
-            envelope = device.intent("NotNowIntent", one_shot=True)
-        elif kind == "pause":
-            envelope = device.intent("PauseIntent", {"duration": "P1W"}, one_shot=True)
-        else:
-            envelope = device.intent(PROMPTS[number % 4], one_shot=True)
+        kind, envelope = envelope_for(households[household][number % 3], number)
         payload = post(servers[number % 2].url, live_authority, envelope)
-        assert spoken(payload) not in LINES["store_unavailable"]
-        if kind == "not now":
-            assert spoken(payload) in NOT_NOW_LINES and payload["response"]["shouldEndSession"]
-        if kind != "prompt":
-            with lock:
-                acknowledged[household, kind] += 1
+        assert_acknowledged(kind, payload)
+        with lock:
+            acknowledged[household, kind] += 1
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         list(pool.map(one_request, range(REQUESTS)))
@@ -132,6 +149,7 @@ def test_two_servers_lose_no_withdrawal_or_pause(
             events = stored_events(store, devices[0])
             assert events[EventKind.WITHDRAWAL] == acknowledged[number, "not now"] > 0
             assert events[EventKind.PAUSE] == acknowledged[number, "pause"] > 0
+            assert events[EventKind.BOUNDARY_SET] == acknowledged[number, "boundary"] > 0
     finally:
         store.close()
     answered = [requests_counted(server) for server in servers]
