@@ -40,5 +40,10 @@ def serve(**options: Any) -> None:
     run_simple(settings.host, settings.port, app, threaded=True)
 
 
+# Commands that live with their packages; each module imports only click at load time.
+from interaction_model.cli import model  # noqa: E402
+
+main.add_command(model)
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
