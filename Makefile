@@ -28,7 +28,7 @@ test: $(STAMP)
 	$(BIN)/pytest --cov=skill --cov-report=term-missing:skip-covered --cov-fail-under=90
 
 lint: $(STAMP)
-	$(BIN)/ruff check skill interaction_model tests
+	$(BIN)/ruff check skill interaction_model local_tts tests
 	$(BIN)/mypy
 
 bench: $(STAMP)

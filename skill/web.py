@@ -125,6 +125,9 @@ def alexa() -> Response:
     fields["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
     fields["status"] = status
     request_log.info("alexa request", extra=fields)
+    listener = current_app.extensions.get("porchlight.on_response")  # serve --dev --speak
+    if listener is not None and status == 200:
+        listener(payload)
     return _json(payload, status)
 
 
