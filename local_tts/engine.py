@@ -12,6 +12,7 @@ driver prints "Audio saved to …" on every save; that print is swallowed.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import tempfile
@@ -93,6 +94,14 @@ def _start() -> Any:
     with tempfile.TemporaryDirectory(prefix="porchlight-tts-") as folder:
         _synthesise(started, "Ready.", Path(folder) / "warm-up.wav")
     return started
+
+
+@atexit.register
+def _release() -> None:
+    """Drop the engine while Python is still whole: pyttsx3's finaliser needs its modules."""
+    global _engine
+    with _lock:
+        _engine = None
 
 
 def _on_finished(completed: bool = True, **_: Any) -> None:

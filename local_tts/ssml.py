@@ -103,9 +103,8 @@ def plain_text(ssml: str) -> str:
 
 def _tag(element: ET.Element) -> str:
     tag = element.tag if isinstance(element.tag, str) else ""
-    if tag.startswith(f"{{{AMAZON_NAMESPACE}}}"):
-        return "amazon:" + tag.split("}", 1)[1]
-    return tag.split("}", 1)[-1]
+    namespace, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+    return f"amazon:{local}" if "amazon" in namespace.lower() else local
 
 
 def _walk(element: ET.Element, prosody: Prosody) -> Iterator[Segment]:
