@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks import request_handling
+from benchmarks import matcher, rehearsal, request_handling
 from skill.logs import configure_logging
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
@@ -19,6 +19,8 @@ def main() -> int:
     configure_logging(logging.WARNING)
     figures: dict[str, Any] = {}
     figures.update(request_handling.run())
+    figures.update(matcher.run())
+    figures.update(rehearsal.run())
     report = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
                           "processor": platform.processor() or platform.machine()},
               "figures": figures}

@@ -105,7 +105,7 @@ def rehearse(speak: bool | None, **options: Any) -> None:
     printed and spoken. With a script on standard input (one utterance per line), each
     turn prints the request it became and the answer.
     """
-    from local_tts.engine import SpeechUnavailable
+    from local_tts.engine import SpeechUnavailable, VoiceNotFound
     from local_tts.rehearsal.repl import Repl
     from local_tts.rehearsal.setup import Options, open_rehearsal
 
@@ -113,7 +113,7 @@ def rehearse(speak: bool | None, **options: Any) -> None:
     try:
         rehearsal, close = open_rehearsal(Options(speak=interactive if speak is None else speak,
                                                   **options))
-    except (ValueError, SpeechUnavailable) as error:
+    except (ValueError, SpeechUnavailable, VoiceNotFound) as error:
         raise click.UsageError(str(error)) from None
     try:
         status = Repl(rehearsal, sys.stdout, sys.stderr, interactive=interactive).run(

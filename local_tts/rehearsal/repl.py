@@ -40,9 +40,11 @@ class Repl:
         try:
             for raw in lines:
                 line = raw.strip()
-                if not self.interactive and line:
+                if not line or line.startswith("#"):
+                    continue
+                if not self.interactive:
                     self.say(f"you> {line}")
-                if line and not line.startswith("#") and not self.handle(line):
+                if not self.handle(line):
                     break
             self.show(self.rehearsal.leave())
         except RehearsalError as error:
@@ -60,7 +62,9 @@ class Repl:
             return False
         try:
             if command == "later":
-                self.say(self.rehearsal.later(rest))
+                timed_out, now = self.rehearsal.later(rest)
+                self.show(timed_out)
+                self.say(now)
             elif command == "state":
                 self.say("\n".join(self.rehearsal.state()))
             elif command == "intents":

@@ -108,8 +108,9 @@ class Rehearsal:
         response = self._send(self.device.session_ended(reason))
         return self._answer("SessionEndedRequest", None, response)
 
-    def later(self, span: str) -> str:
-        """Move the clock forward ("3 days", "2 hours", "a week"); says the new time."""
+    def later(self, span: str) -> tuple[Turn | None, str]:
+        """Move the clock forward ("3 days", "2 hours", "a week"): an open session times
+        out first (that turn, if any), then the new time in words."""
         if self.clock is None:
             raise RehearsalCommandError("the server keeps its own clock: /later works when "
                                         "rehearsing in process (without --endpoint)")
@@ -118,9 +119,9 @@ class Rehearsal:
         if not delta:
             raise RehearsalCommandError(f"/later needs a span like '3 days', '2 hours' or 'a "
                                         f"week', not {span!r}")
-        self.leave("EXCEEDED_MAX_REPROMPTS")
+        timed_out = self.leave("EXCEEDED_MAX_REPROMPTS")
         self.clock.advance(delta)
-        return f"It is now {self.now_text()}."
+        return timed_out, f"It is now {self.now_text()}."
 
     def now_text(self) -> str:
         """The rehearsal time, in the household's zone."""
