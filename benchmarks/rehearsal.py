@@ -25,8 +25,9 @@ PROMPT_TURNS = frozenset({"yes", "another one"})
 
 
 def run(evenings: int = 30) -> dict[str, Any]:
+    saved = os.environ.get("XDG_DATA_HOME")
     with tempfile.TemporaryDirectory() as folder:
-        os.environ["XDG_DATA_HOME"] = folder
+        os.environ["XDG_DATA_HOME"] = folder  # the rehearsal identity goes here, not home
         rehearsal, close = open_rehearsal(Options(
             database_url=f"sqlite:///{folder}/bench.sqlite3", at="2026-12-01 21:00",
             save_wav=Path(folder) / "wav"))
@@ -45,5 +46,8 @@ def run(evenings: int = 30) -> dict[str, Any]:
                 rehearsal.later("1 day")
         finally:
             close()
+            os.environ.pop("XDG_DATA_HOME")
+            if saved is not None:
+                os.environ["XDG_DATA_HOME"] = saved
     return {"rehearsal_turn_with_wav": percentiles(timings),
             "rehearsal_prompt_turn_with_wav": percentiles(prompts)}

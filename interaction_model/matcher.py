@@ -19,7 +19,7 @@ from typing import Any
 
 from interaction_model.builtins import BUILT_IN_SAMPLES
 from interaction_model.invocation import InvocationStripper
-from interaction_model.slots import CustomType, SlotHit, SlotTypes
+from interaction_model.slots import BUILT_IN_PARSERS, CustomType, SlotHit, SlotTypes
 from interaction_model.text import tokens
 from interaction_model.tolerant import SLOT_WEIGHT, BagIndex, BagSample, Vocabulary, stem
 
@@ -212,6 +212,11 @@ class Matcher:
             slots[name] = _slot_value(name, value)
         unresolved = any(v.slot_type in self.slot_types.custom and v.resolved_id is None
                          for v in slots.values())
+        taken_as_said = unresolved or any(v.slot_type not in self.slot_types.custom
+                                          and v.slot_type not in BUILT_IN_PARSERS
+                                          for v in slots.values())
+        if taken_as_said and len(sample.slot_types) == len(sample.words):
+            return None  # a sample of slots alone would take any words at all
         return Match(RequestKind.INTENT, sample.intent,
                      UNRESOLVED_SCORE if unresolved else 1.0, slots=slots, sample=sample.text)
 

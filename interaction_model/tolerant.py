@@ -71,8 +71,11 @@ class Scored:
     """A sample's tolerant score and the slot values it took from the utterance."""
 
     score: float
+    """Weighted overlap over weighted union, 0 to 1."""
     index: int
+    """Position of the sample in the matcher's list."""
     slots: tuple[tuple[str, SlotHit], ...]
+    """(slot name, value found) for each slot filled."""
 
 
 class Vocabulary:

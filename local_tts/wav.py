@@ -28,9 +28,13 @@ class Audio:
     """Raw audio frames and their format."""
 
     channels: int
+    """1 for mono."""
     sample_width: int
+    """Bytes per sample (2 for 16-bit)."""
     frame_rate: int
+    """Frames per second."""
     frames: bytes
+    """The raw frames."""
 
     @property
     def format(self) -> tuple[int, int, int]:

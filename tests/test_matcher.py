@@ -232,3 +232,14 @@ def test_broken_samples_are_skipped_not_fatal() -> None:
         "not an intent",  # type: ignore[list-item]
     ], ["not a type"]))  # type: ignore[list-item]
     assert matcher.recognize("count five").slots["x"].value == "5"
+
+
+def test_a_sample_of_a_slot_alone_takes_only_known_values() -> None:
+    matcher = Matcher(model([
+        {"name": "TopicIntent", "slots": [{"name": "topic", "type": "TopicType"}],
+         "samples": ["{topic}"]},
+        {"name": "ThoughtIntent", "slots": [{"name": "thought", "type": "AMAZON.SearchQuery"}],
+         "samples": ["{thought}"]},
+    ], [TOPICS]))
+    assert matcher.recognize("the office").slots["topic"].resolved_id == "WORK"
+    assert matcher.recognize("what's the capital of france").is_fallback

@@ -89,11 +89,10 @@ def phrasing_cases() -> list[tuple[str, str, str, dict[str, str]]]:
     cases = []
     for locale in data_locales():
         for test in load_data(locale)["tests"]:
-            slots = test["intent"].get("slots") or {}
-            for index, sentence in enumerate(test["sentences"]):
-                expected = {name: values[index] if isinstance(values, list) else values
-                            for name, values in slots.items()}
-                cases.append((locale, sentence, test["intent"]["name"], expected))
+            slots = {name: str(value) for name, value in
+                     (test["intent"].get("slots") or {}).items()}
+            for sentence in test["sentences"]:
+                cases.append((locale, str(sentence), test["intent"]["name"], slots))
     return cases
 
 

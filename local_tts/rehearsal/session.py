@@ -64,8 +64,11 @@ class Voice:
     """How a rehearsal sounds: a speaker (or none, when muted) and an optional WAV folder."""
 
     speaker: Speaker | None = None
+    """Says each answer aloud; None when muted."""
     writer: WavWriter | None = None
+    """Renders answers to WAV (for --save-wav, and for the speaker)."""
     wav_dir: Path | None = None
+    """Where --save-wav puts turn-NNN.wav files."""
 
 
 class Rehearsal:
