@@ -26,8 +26,10 @@ from interaction_model.tolerant import SLOT_WEIGHT, BagIndex, BagSample, Vocabul
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
 THRESHOLD = 0.6
 """Lowest tolerant score that still counts as a match."""
-UNRESOLVED_SCORE = 0.9
-"""Score of an exact sample whose custom slot value is none of the type's values."""
+UNRESOLVED_SPREAD = 0.4
+"""A sample whose custom slot took words that are none of the type's values scores
+lower the more of the utterance those words are: "let's not talk about the garden" is
+still a boundary; "we're not ready for this" is not a weather word."""
 _SLOT = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 
 
@@ -175,8 +177,9 @@ class Matcher:
             closest = self._closest(readings)
             found = closest if found is None or closest.score > found.score else found
         if found.score < THRESHOLD:
+            nearest = None if found.intent == FALLBACK_INTENT else found.intent
             return Match(RequestKind.INTENT, FALLBACK_INTENT, found.score, invocation.invoked,
-                         sample=found.sample, nearest=found.intent)
+                         sample=found.sample, nearest=nearest)
         return Match(RequestKind.INTENT, found.intent, found.score, invocation.invoked,
                      found.slots, found.sample)
 
@@ -210,15 +213,22 @@ class Matcher:
             if value is None:
                 return None
             slots[name] = _slot_value(name, value)
-        unresolved = any(v.slot_type in self.slot_types.custom and v.resolved_id is None
-                         for v in slots.values())
-        taken_as_said = unresolved or any(v.slot_type not in self.slot_types.custom
-                                          and v.slot_type not in BUILT_IN_PARSERS
-                                          for v in slots.values())
-        if taken_as_said and len(sample.slot_types) == len(sample.words):
+        loose = [v for v in slots.values() if self._taken_as_said(v)]
+        carrier = len(sample.words) - len(sample.slot_types)
+        if loose and not carrier:
             return None  # a sample of slots alone would take any words at all
-        return Match(RequestKind.INTENT, sample.intent,
-                     UNRESOLVED_SCORE if unresolved else 1.0, slots=slots, sample=sample.text)
+        unresolved = sum(len(v.value.split()) for v in loose
+                         if v.slot_type in self.slot_types.custom)
+        score = round(1.0 - UNRESOLVED_SPREAD * unresolved / (carrier + unresolved), 3) \
+            if unresolved else 1.0
+        return Match(RequestKind.INTENT, sample.intent, score, slots=slots, sample=sample.text)
+
+    def _taken_as_said(self, value: SlotValue) -> bool:
+        """A value no type could check: a custom value that resolved to nothing, or the
+        words of a type the matcher cannot parse (AMAZON.SearchQuery…)."""
+        if value.slot_type in self.slot_types.custom:
+            return value.resolved_id is None
+        return value.slot_type not in BUILT_IN_PARSERS
 
     def _closest(self, readings: Sequence[tuple[str, ...]]) -> Match:
         best = Match(RequestKind.INTENT, FALLBACK_INTENT, 0.0)

@@ -15,6 +15,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from interaction_model.slots import SlotHit
 
@@ -45,10 +46,25 @@ MIN_WEIGHT, MAX_WEIGHT = 0.25, 1.5
 CORRECTION_PENALTY = 0.25
 
 
+_DOUBLED = frozenset("bdgmnprt")
+
+
+@lru_cache(maxsize=8192)
 def stem(word: str) -> str:
-    """A crude plural/possessive strip, so "prompts", "tonight's" and "prompt" meet."""
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
+    """A light English stem, so "prompts"/"tonights"/"prompt", "threatens"/"threatened",
+    "killing"/"kill" and "cutting"/"cut" meet. Only the tolerant match uses stems."""
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("ing") and len(word) >= 5:
+        word = word[:-3]
+    elif word.endswith("ed") and len(word) >= 5:
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] in _DOUBLED:
+        word = word[:-1]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
     return word
 
 
@@ -105,7 +121,7 @@ class Vocabulary:
         sample does not: like an unknown word at most (a rare word in the samples is not
         evidence against this one), except words that turn a request around."""
         weight = self.weight(word)
-        return weight if word in POLARITY_WORDS else min(weight, UNKNOWN_WEIGHT)
+        return weight if word in _POLARITY_STEMS else min(weight, UNKNOWN_WEIGHT)
 
     def correct(self, words: Sequence[str]) -> tuple[list[str], float]:
         """Stems of ``words`` with misspellings fixed and split words joined, and a penalty."""
@@ -137,17 +153,26 @@ class Vocabulary:
         return close[0] if close else None
 
 
+def _stems(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(stem(word) for word in words)
+
+
+_FILLER_STEMS = _stems(FILLERS)
+_LIGHT_STEMS = _stems(LIGHT_WORDS)
+_POLARITY_STEMS = _stems(POLARITY_WORDS)
+
+
 def _is_light(word: str) -> bool:
-    return word in LIGHT_WORDS or word in FILLERS
+    return word in _LIGHT_STEMS or word in _FILLER_STEMS
 
 
 def _fixed_weight(word: str) -> float | None:
-    """The weight of a filler, light or polarity word, whatever the model says."""
-    if word in FILLERS:
+    """The weight of a filler, light or polarity word (a stem), whatever the model says."""
+    if word in _FILLER_STEMS:
         return FILLER_WEIGHT
-    if word in LIGHT_WORDS:
+    if word in _LIGHT_STEMS:
         return LIGHT_WEIGHT
-    return MAX_WEIGHT if word in POLARITY_WORDS else None
+    return MAX_WEIGHT if word in _POLARITY_STEMS else None
 
 
 def _deletions(word: str) -> set[str]:
@@ -284,7 +309,7 @@ class BagIndex:
         itself stays empty, as Alexa sends it.
         """
         unknown = [w for w, n in remaining.items() if n > 0 and w not in self.vocabulary.weights
-                   and w not in FILLERS and w not in LIGHT_WORDS][:3]
+                   and not _is_light(w)][:3]
         if not unknown:
             return 0.0
         for word in unknown:

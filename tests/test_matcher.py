@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+import interaction_model
 from interaction_model.invocation import InvocationStripper
 from interaction_model.matcher import FALLBACK_INTENT, Matcher, RequestKind, recognize
 from interaction_model.numbers import parse_day, parse_duration, parse_number, parse_time
@@ -179,9 +180,15 @@ def test_a_launch_is_not_an_intent() -> None:
 
 
 def test_a_fallback_names_the_nearest_intent() -> None:
-    found = recognize("what's the weather tomorrow")
+    found = recognize("what's the tallest mountain in the world prompt")
     assert found.intent == FALLBACK_INTENT and found.is_fallback
-    assert found.nearest == "TonightsPromptIntent" and 0 < found.score < 0.6
+    assert found.nearest in interaction_model.intent_names("en-US")
+    assert 0 < found.score < 0.6
+
+
+def test_a_fallback_with_nothing_near_names_nothing() -> None:
+    found = recognize("hmm")
+    assert (found.intent, found.nearest, found.score) == (FALLBACK_INTENT, None, 0.0)
 
 
 def test_invoked_is_reported() -> None:

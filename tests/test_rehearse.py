@@ -41,7 +41,8 @@ def check_evening(output: str) -> None:
     launch, yes, another, not_now, relaunch, leave = transcript(output)
     assert (launch.said, launch.request, launch.listening) == (
         "open porch light", "LaunchRequest", True)
-    assert launch.text in variants("welcome_first")
+    assert starts_with_one_of(launch.text, "welcome_first")
+    assert launch.text.endswith("?")  # an offer the "yes" answers
     assert (yes.request, yes.listening) == ("AMAZON.YesIntent", False)
     assert starts_with_one_of(yes.text, "prompt_intro")
     first = prompt_in(yes.text)
@@ -75,13 +76,13 @@ def test_a_whole_evening_piped_into_the_command(tmp_path: Path) -> None:
 
 
 def test_the_household_is_the_same_on_the_next_run(rehearse: Rehearse, tmp_path: Path) -> None:
-    assert transcript(rehearse("open porch light\n").stdout)[0].text in variants(
-        "welcome_first")
+    assert starts_with_one_of(transcript(rehearse("open porch light\n").stdout)[0].text,
+                              "welcome_first")
     again = transcript(rehearse("open porch light\n").stdout)[0]
     assert again.text in variants("welcome_back")
     assert (tmp_path / "data" / "porch-light" / IDENTITY_FILE).is_file()
     other = transcript(rehearse("open porch light\n", "--user", "sam and alex").stdout)[0]
-    assert other.text in variants("welcome_first")
+    assert starts_with_one_of(other.text, "welcome_first")
 
 
 def test_slots_tolerance_and_fallback_are_shown(rehearse: Rehearse) -> None:
@@ -178,7 +179,7 @@ def test_no_audio_player_means_printing_only(rehearse: Rehearse, tmp_path: Path,
 
 @pytest.mark.parametrize("options, expected", [
     (["--at", "tonight"], "--at wants a local time like '2026-12-01 21:00'"),
-    (["--locale", "fr-FR"], "no model for fr-FR; choose one of en-US"),
+    (["--locale", "fr-FR"], "no model for fr-FR; choose one of "),
     (["--endpoint", "http://127.0.0.1:9/alexa", "--at", EVENING_AT],
      "a server keeps its own: leave out --at with --endpoint"),
     (["--database-url", "mysql://nowhere/db"], "sqlite:///PATH"),
