@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from skill.conversation import consent, depth
+from skill.conversation import checkin, consent, depth
 from skill.conversation.clock import evening_of
 from skill.conversation.prompts import tonights_prompt_id
+from skill.conversation.reminders import spoken_when
 from skill.conversation.state import Household
 
 
@@ -42,6 +43,34 @@ def describe(household: Household, now: datetime, zone: ZoneInfo) -> list[str]:
     lines.append(f"Paused until {when(paused, zone)}." if paused else "Not paused.")
     if household.last_deeper_offer_at:
         lines.append(f"Last offer to go deeper: {when(household.last_deeper_offer_at, zone)}.")
-    if household.off_limits:
-        lines.append(f"Off-limits topics: {', '.join(sorted(household.off_limits))}.")
+    return lines + _agreements(household, now, zone)
+
+
+def _agreements(household: Household, now: datetime, zone: ZoneInfo) -> list[str]:
+    """Boundaries, the check-in, the reminder and opt-ins."""
+    lines = []
+    agreed = household.boundaries
+    if agreed.off_limits:
+        lines.append(f"Off-limits topics: {', '.join(sorted(agreed.off_limits))}.")
+    if agreed.quiet is not None:
+        kind = ("no prompts" if agreed.quiet.gentle_level is None
+                else f"prompts no deeper than level {agreed.quiet.gentle_level}")
+        lines.append(f"Quiet hours: from {agreed.quiet.start:%H:%M}, {kind}.")
+    if agreed.no_weeknights:
+        lines.append("No prompts on weeknights.")
+    if agreed.ceiling:
+        lines.append(f"Depth limit: level {agreed.ceiling}.")
+    current = checkin.active(household.checkin, now)
+    if current is not None:
+        lines.append(f"Check-in under way ({current.variant}): at the {current.step} step.")
+    if household.checkin_dates:
+        lines.append(f"Check-ins completed: {len(household.checkin_dates)}, the latest on "
+                     f"{household.checkin_dates[-1]:%A %d %B}.")
+    reminder = household.reminder
+    if reminder is not None:
+        state = "set" if reminder.token else "waiting for the reminders permission"
+        lines.append(f"Weekly reminder: {spoken_when(reminder)} ({state}).")
+    if household.remember_weather:
+        words = ", ".join(word for _, word in household.weather) or "none yet"
+        lines.append(f"Weather words (kept after the opt-in): {words}.")
     return lines
