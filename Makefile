@@ -25,10 +25,10 @@ run: $(STAMP)
 	$(BIN)/porchlight serve
 
 test: $(STAMP)
-	$(BIN)/pytest --cov=skill --cov-report=term-missing:skip-covered --cov-fail-under=90
+	$(BIN)/pytest --cov=skill --cov=interaction_model --cov=local_tts --cov-report=term-missing:skip-covered --cov-fail-under=90
 
 lint: $(STAMP)
-	$(BIN)/ruff check skill interaction_model tests
+	$(BIN)/ruff check skill interaction_model local_tts tests
 	$(BIN)/mypy
 
 bench: $(STAMP)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks import request_handling
+from benchmarks import matcher, rehearsal, request_handling
 from skill.logs import configure_logging
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
@@ -20,6 +20,8 @@ def main() -> int:
     configure_logging(logging.WARNING)
     figures: dict[str, Any] = {}
     figures.update(request_handling.run())
+    figures.update(matcher.run())
+    figures.update(rehearsal.run())
     if postgres_url := os.environ.get("PORCHLIGHT_BENCH_DATABASE_URL"):
         figures.update(request_handling.run_on_postgres(postgres_url))
     report = {"machine": {"python": platform.python_version(), "platform": platform.platform(),

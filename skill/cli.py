@@ -25,7 +25,8 @@ def main() -> None:
 @click.option("--skill-id", help="Your Alexa skill id [env PORCHLIGHT_SKILL_ID].")
 @click.option("--dev", is_flag=True, default=None,
               help="No signature checks, loopback only [env PORCHLIGHT_DEV].")
-def serve(**options: Any) -> None:
+@click.option("--speak", is_flag=True, help="With --dev: say every response aloud.")
+def serve(speak: bool, **options: Any) -> None:
     """Serve the skill at http://HOST:PORT/alexa (signature verification on)."""
     from werkzeug.serving import run_simple
 
@@ -33,9 +34,15 @@ def serve(**options: Any) -> None:
 
     try:
         settings = load_settings(options)
+        if speak and not settings.dev:
+            raise ValueError("--speak is for development: use it with --dev")
         app = create_app(options)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
+    if speak:
+        from local_tts.cli import speak_while_serving
+
+        speak_while_serving(app)
     click.echo(f"Porch Light is listening on http://{settings.host}:{settings.port}/alexa",
                err=True)
     run_simple(settings.host, settings.port, app, threaded=True)
@@ -44,6 +51,13 @@ def serve(**options: Any) -> None:
 main.add_command(ops_cli.db)
 main.add_command(ops_cli.data)
 
+# Commands that live with their packages; each module imports only click at load time.
+from interaction_model.cli import model  # noqa: E402
+from local_tts.cli import rehearse, say  # noqa: E402
+
+main.add_command(model)
+main.add_command(rehearse)
+main.add_command(say)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -159,6 +159,9 @@ def alexa() -> Response:
         fields["outcome"] = logs.noted_outcome() or "ok"
     fields["status"] = status
     _record(started, fields)
+    listener = current_app.extensions.get("porchlight.on_response")  # serve --dev --speak
+    if listener is not None and status == 200:
+        listener(payload)
     return _json(payload, status)
 
 

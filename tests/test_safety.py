@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+import interaction_model
+from interaction_model.matcher import recognize
 from skill.conversation.state import Household
 from skill.handlers.safety import safety_resources
 from skill.storage import HouseholdStore, household_key
@@ -111,3 +115,40 @@ def test_overwhelmed_ends_a_check_in(alexa: Alexa, device: Device,
     alexa.send(device, device.intent("OverwhelmedIntent", one_shot=True))
     house = Household.from_attributes(store.load(household_key(device.user_id)))
     assert house.checkin is None
+
+
+# --- phrasings: through the same model as Alexa and rehearsal, then the endpoint ----------
+
+PHRASINGS = yaml.safe_load(
+    (Path(__file__).parent / "data" / "safety_phrasings.yaml").read_text(encoding="utf-8"))
+SAFE_INTENTS = {"crisis": {"CrisisIntent"}, "overwhelmed": {"OverwhelmedIntent", "CrisisIntent"}}
+CASES = [(kind, text) for kind, texts in PHRASINGS.items() for text in texts]
+
+
+def test_the_phrasing_list_is_long_and_not_copied_from_the_model() -> None:
+    assert len(PHRASINGS["crisis"]) + len(PHRASINGS["overwhelmed"]) >= 40
+    samples = {s for s in interaction_model.samples("en-US")["CrisisIntent"]}
+    own_words = [text for text in PHRASINGS["crisis"] if text.lower() not in samples]
+    assert len(own_words) >= len(PHRASINGS["crisis"]) / 3
+
+
+@pytest.mark.parametrize("kind, text", CASES)
+def test_each_phrasing_reaches_a_safe_answer(
+    alexa: Alexa, device: Device, kind: str, text: str
+) -> None:
+    match = recognize(text, "en-US")
+    assert match.intent in SAFE_INTENTS[kind], f"{text!r} went to {match.intent}"
+    payload = alexa.send(device, device.intent(str(match.intent), one_shot=True))
+    said = speech(payload)
+    assert payload["response"]["shouldEndSession"] is True
+    assert "card" not in payload["response"]
+    if match.intent == "CrisisIntent":
+        assert "nine one one" in said
+    else:
+        assert "Nothing needs solving tonight" in said
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "en-CA", "en-AU", "en-IN"])
+def test_the_explicit_phrasings_are_safe_in_every_locale(locale: str) -> None:
+    for text in PHRASINGS["crisis"][:10] + PHRASINGS["crisis"][15:24]:
+        assert recognize(text, locale).intent == "CrisisIntent", (locale, text)
