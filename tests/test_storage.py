@@ -312,6 +312,46 @@ class TestSQLiteStore(StoreContract):
             one.close()
             two.close()
 
+    def test_saves_that_add_events_and_deletes_are_fsynced_others_are_not(
+        self, tmp_path: Path
+    ) -> None:
+        store = SQLiteStore(tmp_path / "x.sqlite3")
+        statements: list[str] = []
+        connection = store._connection()
+        connection.set_trace_callback(statements.append)
+
+        def level_of_next_write(write: Any) -> str:
+            statements.clear()
+            write()
+            begin = statements.index("BEGIN IMMEDIATE")
+            pragmas = [s for s in statements[:begin] if s.startswith("PRAGMA synchronous")]
+            return pragmas[-1] if pragmas else "unchanged"
+
+        try:
+            assert level_of_next_write(lambda: store.save(HOUSEHOLD, {"level": 1})) == (
+                "PRAGMA synchronous=NORMAL")
+            assert level_of_next_write(lambda: store.save(HOUSEHOLD, {"level": 2})) == (
+                "unchanged")  # still NORMAL: no PRAGMA per request
+            assert level_of_next_write(lambda: store.save(HOUSEHOLD, {"events": [E1]})) == (
+                "PRAGMA synchronous=FULL")
+            assert level_of_next_write(lambda: store.save(HOUSEHOLD, {"events": [E1]})) == (
+                "PRAGMA synchronous=NORMAL")  # E1 is stored already
+            assert level_of_next_write(
+                lambda: store.save(HOUSEHOLD, {"events": [E1, E2]})) == "PRAGMA synchronous=FULL"
+            store.save(HOUSEHOLD, {"level": 3})
+            assert level_of_next_write(lambda: store.delete(HOUSEHOLD)) == (
+                "PRAGMA synchronous=FULL")
+        finally:
+            store.close()
+
+    def test_the_first_of_two_events_with_one_id_is_kept(self, tmp_path: Path) -> None:
+        store = SQLiteStore(tmp_path / "x.sqlite3")
+        try:
+            store.save(HOUSEHOLD, {"events": [E1, {**E1, "kind": "other"}]})
+            assert store.load(HOUSEHOLD)["events"] == [E1]
+        finally:
+            store.close()
+
     def test_the_store_creates_its_folder(self, tmp_path: Path) -> None:
         store = SQLiteStore(tmp_path / "new" / "folder" / "x.sqlite3")
         try:

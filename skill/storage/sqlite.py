@@ -1,11 +1,20 @@
-"""SQLite household store: WAL, one connection per thread, migrations by version."""
+"""SQLite household store: WAL, one connection per thread, migrations by version.
+
+Durability follows what a write carries. A save that adds events (a withdrawal, a pause,
+a resume, a boundary change: the product's consent promise) and every delete commit with
+``synchronous=FULL``, an fsync of the WAL, so they survive a power cut once acknowledged.
+A save that only replaces the household document (tonight's prompt, a check-in step)
+commits with ``synchronous=NORMAL``: in WAL mode that is durable against a crash of the
+process, and a power cut can at worst lose the last such saves (the couple may hear a
+different prompt), never a consent event. docs/state.md says more.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +45,11 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+FULL = "FULL"
+"""fsync at every commit: survives a power cut (events, deletes, migrations)."""
+NORMAL = "NORMAL"
+"""WAL without an fsync per commit: survives a crash of the process (document-only saves)."""
 
 
 class SQLiteStore(HouseholdStore):
@@ -72,6 +86,7 @@ class SQLiteStore(HouseholdStore):
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=FULL")
                 connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                self._local.synchronous = FULL
             except sqlite3.Error as error:
                 raise StoreError(f"cannot open the SQLite store: {error}") from error
             self._local.connection = connection
@@ -79,10 +94,18 @@ class SQLiteStore(HouseholdStore):
                 self._connections.append(connection)
         return connection
 
+    def _set_synchronous(self, connection: sqlite3.Connection, level: str) -> None:
+        """The commit's durability; SQLite only changes it outside a transaction."""
+        if self._local.synchronous != level:
+            connection.execute(f"PRAGMA synchronous={level}")
+            self._local.synchronous = level
+
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """A write transaction; ``durable`` (the default) fsyncs its commit."""
         connection = self._connection()
         try:
+            self._set_synchronous(connection, FULL if durable else NORMAL)
             connection.execute("BEGIN IMMEDIATE")
             try:
                 yield connection
@@ -131,23 +154,41 @@ class SQLiteStore(HouseholdStore):
 
     def save(self, key: str, attributes: dict[str, Any]) -> None:
         document = {name: value for name, value in attributes.items() if name != EVENTS}
-        events = [
-            (key, str(event["id"]), str(event["at"]), json.dumps(event, sort_keys=True))
-            for event in attributes.get(EVENTS) or ()
-        ]
+        events = self._unstored_events(key, attributes.get(EVENTS) or ())
         now = datetime.now(UTC).isoformat()
-        with self._write() as connection:
+        with self._write(durable=bool(events)) as connection:
             connection.execute(
                 "INSERT INTO households (key, state, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET state = excluded.state, "
                 "updated_at = excluded.updated_at",
                 (key, json.dumps(document, sort_keys=True), now),
             )
-            connection.executemany(
-                "INSERT OR IGNORE INTO household_events (key, event_id, at, body) "
-                "VALUES (?, ?, ?, ?)",
-                events,
-            )
+            if events:
+                connection.executemany(
+                    "INSERT OR IGNORE INTO household_events (key, event_id, at, body) "
+                    "VALUES (?, ?, ?, ?)",
+                    events,
+                )
+
+    def _unstored_events(self, key: str, events: Iterable[dict[str, Any]]
+                         ) -> list[tuple[str, str, str, str]]:
+        """Rows for the events the table does not hold yet (those make the save durable).
+
+        An event stored now stays stored (only a delete removes events, and it wins), so
+        one seen here needs no second write.
+        """
+        wanted: dict[str, dict[str, Any]] = {}
+        for event in events:
+            wanted.setdefault(str(event["id"]), event)
+        if not wanted:
+            return []
+        try:
+            stored = {row[0] for row in self._connection().execute(
+                "SELECT event_id FROM household_events WHERE key = ?", (key,))}
+        except sqlite3.Error as error:
+            raise _store_error("read", error) from error
+        return [(key, event_id, str(event["at"]), json.dumps(event, sort_keys=True))
+                for event_id, event in wanted.items() if event_id not in stored]
 
     def delete(self, key: str) -> None:
         with self._write() as connection:
