@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench fuzz clean
+.PHONY: install run test lint bench bench-smoke bench-tools fuzz clean
 
 install: $(STAMP)
 
@@ -26,13 +26,43 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest --cov=skill --cov=interaction_model --cov=local_tts --cov-report=term-missing:skip-covered --cov-fail-under=90
+	$(MAKE) bench-smoke
 
 lint: $(STAMP)
-	$(BIN)/ruff check skill interaction_model local_tts tests
+	$(BIN)/ruff check skill interaction_model local_tts tests benchmarks
 	$(BIN)/mypy
 
-bench: $(STAMP)
+# Benchmarks (benchmarks/README.md): wrk generates the HTTP load; the SDK's stock request
+# verifier runs in a venv of its own (.venv-stock), where a PyPI release of oscrypto that
+# loads on current OpenSSL stands in for oscrypto 1.3.0 (see skill/compat.py).
+STOCK_VENV := .venv-stock
+STOCK_STAMP := $(STOCK_VENV)/.installed
+
+bench: $(STAMP) bench-tools
 	$(BIN)/python -m benchmarks
+
+# A few seconds at tiny sizes, run by `make test` so the benchmarks never rot.
+bench-smoke: $(STAMP) bench-tools
+	$(BIN)/python -m benchmarks --smoke >/dev/null
+
+bench-tools: $(STOCK_STAMP)
+	@if command -v wrk >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing wrk (HTTP load generator for the benchmarks)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else \
+		echo "wrk is missing; the HTTP benchmark falls back to a Python client. Run: sudo apt-get install wrk"; \
+	fi
+
+$(STOCK_STAMP):
+	@( test -x $(STOCK_VENV)/bin/python || $(PYTHON) -m venv $(STOCK_VENV) ) && \
+	$(STOCK_VENV)/bin/python -m pip install --quiet --upgrade pip && \
+	$(STOCK_VENV)/bin/python -m pip install --quiet ask-sdk-webservice-support==1.3.3 && \
+	$(STOCK_VENV)/bin/python -m pip uninstall --quiet --yes oscrypto && \
+	$(STOCK_VENV)/bin/python -m pip install --quiet --no-deps elements-oscrypto==1.4.0b1 && \
+	$(STOCK_VENV)/bin/python -c "import certvalidator, ask_sdk_webservice_support.verifier" && \
+	touch $@ || \
+	{ rm -rf $(STOCK_VENV); echo "Could not set up $(STOCK_VENV): the stock-verifier figure will be missing"; }
 
 # Coverage-guided fuzzing of envelope parsing for FUZZ_SECONDS; crashes land in .fuzz/
 # (turn each into a file in tests/data/fuzz/: tests/test_fuzz_regressions.py replays them).
@@ -44,4 +74,4 @@ fuzz: $(STAMP)
 		-dict=fuzz/envelope.dict -artifact_prefix=.fuzz/ .fuzz/corpus
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage .fuzz .hypothesis
+	rm -rf $(VENV) $(STOCK_VENV) .pytest_cache .mypy_cache .ruff_cache .coverage .fuzz .hypothesis

@@ -1,39 +1,111 @@
-"""`python -m benchmarks`: run every benchmark, print a table, write results/latest.json."""
+"""`python -m benchmarks`: run the benchmarks, print a Markdown table, write the results.
+
+    python -m benchmarks                   every benchmark; writes benchmarks/results/latest.json
+    python -m benchmarks --only http       one benchmark (or several, comma-separated)
+    python -m benchmarks --smoke           every benchmark at a tiny size, in seconds (make test)
+    python -m benchmarks --out FILE        write the results somewhere else
+
+Benchmarks: http, breakdown, verification, cold_start, request_handling, matcher, rehearsal
+(and request_handling_postgres when PORCHLIGHT_BENCH_DATABASE_URL names a server).
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import os
 import platform
 import sys
+import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import matcher, rehearsal, request_handling
-from skill.logs import configure_logging
+from benchmarks import (
+    breakdown,
+    cold_start,
+    http_endpoint,
+    matcher,
+    rehearsal,
+    request_handling,
+    verification,
+)
+from benchmarks.stats import Figure, markdown
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 
+BENCHMARKS: dict[str, Callable[..., dict[str, Figure]]] = {
+    "http": http_endpoint.run,
+    "breakdown": breakdown.run,
+    "verification": verification.run,
+    "cold_start": cold_start.run,
+    "request_handling": request_handling.run,
+    "matcher": matcher.run,
+    "rehearsal": rehearsal.run,
+}
 
-def main() -> int:
-    configure_logging(logging.WARNING)
-    figures: dict[str, Any] = {}
-    figures.update(request_handling.run())
-    figures.update(matcher.run())
-    figures.update(rehearsal.run())
-    if postgres_url := os.environ.get("PORCHLIGHT_BENCH_DATABASE_URL"):
+
+def machine() -> dict[str, Any]:
+    """What the figures came from."""
+    import ssl
+
+    return {"python": platform.python_version(), "platform": platform.platform(),
+            "processor": _cpu_model() or platform.machine(), "cores": os.cpu_count(),
+            "openssl": ssl.OPENSSL_VERSION}
+
+
+def _cpu_model() -> str | None:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
+def run(names: list[str], smoke: bool) -> tuple[dict[str, Figure], dict[str, float]]:
+    figures: dict[str, Figure] = {}
+    seconds: dict[str, float] = {}
+    for name in names:
+        started = time.monotonic()
+        figures.update(BENCHMARKS[name](smoke=smoke))
+        seconds[name] = round(time.monotonic() - started, 1)
+        print(f"{name}: {seconds[name]} s", file=sys.stderr)
+    postgres_url = os.environ.get("PORCHLIGHT_BENCH_DATABASE_URL")
+    if postgres_url and "request_handling" in names and not smoke:
         figures.update(request_handling.run_on_postgres(postgres_url))
-    report = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
-                          "processor": platform.processor() or platform.machine()},
+    return figures, seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: check they all run")
+    parser.add_argument("--only", help="comma-separated benchmark names")
+    parser.add_argument("--out", type=Path, help="results file (default: results/latest.json;"
+                        " a temporary file with --smoke)")
+    options = parser.parse_args(argv)
+    names = options.only.split(",") if options.only else list(BENCHMARKS)
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark(s) {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
+    from skill.logs import configure_logging
+
+    configure_logging(logging.WARNING)
+    started = time.monotonic()
+    figures, seconds = run(names, options.smoke)
+    out = options.out or (Path(tempfile.gettempdir()) / "porchlight-bench-smoke.json"
+                          if options.smoke else RESULTS)
+    report = {"machine": machine(), "smoke": options.smoke, "seconds": seconds,
               "figures": figures}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
-    print("| figure | median ms | p90 ms | p99 ms |")
-    print("|---|---|---|---|")
-    for name, values in figures.items():
-        print(f"| {name} | {values['median_ms']} | {values['p90_ms']} | {values['p99_ms']} |")
-    print(f"\nwritten to {RESULTS}", file=sys.stderr)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(markdown(figures))
+    print(f"\n{len(figures)} figures in {time.monotonic() - started:.0f} s, written to {out}",
+          file=sys.stderr)
     return 0
 
 

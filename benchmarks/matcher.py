@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 import interaction_model
-from benchmarks.request_handling import percentiles
+from benchmarks.stats import percentiles
 from interaction_model.matcher import matcher_for
 
 DATA = Path(__file__).parent.parent / "tests" / "data" / "utterances" / "en-US.yaml"
@@ -44,6 +44,8 @@ def timed(lines: list[str], rounds: int) -> dict[str, float]:
     return percentiles(samples)
 
 
-def run(rounds: int = 40) -> dict[str, Any]:
+def run(rounds: int = 40, *, smoke: bool = False) -> dict[str, Any]:
+    if smoke:
+        rounds = 1
     return {"matcher_real_phrasing": timed(real_phrasings(), rounds),
             "matcher_model_sample": timed(model_samples(), rounds)}

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.request_handling import percentiles
+from benchmarks.stats import percentiles
 from local_tts.rehearsal.setup import Options, open_rehearsal
 
 EVENING = ("open porch light", "yes", "another one", "tell porch light not now",
@@ -24,7 +24,9 @@ PROMPT_TURNS = frozenset({"yes", "another one"})
 """Turns whose answer is a new prompt: the most speech to render."""
 
 
-def run(evenings: int = 30) -> dict[str, Any]:
+def run(evenings: int = 30, *, smoke: bool = False) -> dict[str, Any]:
+    if smoke:
+        evenings = 1
     saved = os.environ.get("XDG_DATA_HOME")
     with tempfile.TemporaryDirectory() as folder:
         os.environ["XDG_DATA_HOME"] = folder  # the rehearsal identity goes here, not home

@@ -7,29 +7,24 @@ view does minus the HTTP server.
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.stats import percentiles
 from skill.app import create_app
 from skill.conversation.clock import SettableClock
 from tests.envelopes import Device, dumps
 from tests.signing import TestAuthority
 
 
-def percentiles(samples_ms: list[float]) -> dict[str, float]:
-    """Median, p90 and p99 in milliseconds, rounded to microseconds."""
-    ordered = sorted(samples_ms)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    return {"median_ms": round(statistics.median(ordered), 4), "p90_ms": round(pick(0.9), 4),
-            "p99_ms": round(pick(0.99), 4)}
-
-
-def run(samples: int = 2000, database_url: str | None = None) -> dict[str, Any]:
+def run(samples: int = 2000, database_url: str | None = None, *, smoke: bool = False
+        ) -> dict[str, Any]:
     """Time the endpoint on a fresh SQLite file, or on ``database_url`` (already upgraded)."""
+    if smoke:
+        samples = 50
     with tempfile.TemporaryDirectory() as folder:
         now = datetime.now(UTC)
         clock = SettableClock(now)

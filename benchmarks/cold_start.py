@@ -1,0 +1,48 @@
+"""Cold start in a fresh process: the app's import plus ``create_app()``, against Flask alone.
+
+Each sample is the wall time of one fresh ``python -c ...`` (interpreter start included,
+the same for every case), the cases interleaved run by run. The app starts as in
+production: signature checking on with certifi's roots, a SQLite file (created by the
+first run, as a deployment's would be already), logging set up. ``porchlight --help`` is
+the console script a person types.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.stats import Figure, figure, ratio
+
+ROOT = Path(__file__).parent.parent
+PORCHLIGHT = Path(sys.executable).parent / "porchlight"
+CASES = {
+    "python": [sys.executable, "-c", "pass"],
+    "import_flask": [sys.executable, "-c", "import flask"],
+    "app_import_and_create": [sys.executable, "-c",
+                              "from skill.app import create_app; create_app()"],
+    "porchlight_help": [str(PORCHLIGHT), "--help"],
+}
+
+
+def run(smoke: bool = False) -> dict[str, Figure]:
+    runs = 1 if smoke else 20
+    with tempfile.TemporaryDirectory(prefix="porchlight-bench-") as folder:
+        env = {**os.environ, "PORCHLIGHT_DATABASE_URL": f"sqlite:///{folder}/cold.sqlite3"}
+        env.pop("PORCHLIGHT_CA_BUNDLE", None)
+        for command in CASES.values():  # bytecode caches and the page cache, as on a server
+            subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+        samples: dict[str, list[float]] = {case: [] for case in CASES}
+        for _ in range(runs):
+            for case, command in CASES.items():
+                started = time.perf_counter()
+                subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+                samples[case].append((time.perf_counter() - started) * 1000)
+    found = {f"cold_{case}": figure(values, "ms") for case, values in samples.items()}
+    found["cold_ratio_app_to_import_flask"] = ratio(samples["app_import_and_create"],
+                                                    samples["import_flask"])
+    return found
