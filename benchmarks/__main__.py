@@ -4,6 +4,7 @@
     python -m benchmarks --only http       one benchmark (or several, comma-separated)
     python -m benchmarks --smoke           every benchmark at a tiny size, in seconds (make test)
     python -m benchmarks --out FILE        write the results somewhere else
+                                           (--smoke and --only write to a temporary file)
 
 Benchmarks: http, breakdown, verification, cold_start, request_handling, matcher, rehearsal
 (and request_handling_postgres when PORCHLIGHT_BENCH_DATABASE_URL names a server).
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: check they all run")
     parser.add_argument("--only", help="comma-separated benchmark names")
     parser.add_argument("--out", type=Path, help="results file (default: results/latest.json;"
-                        " a temporary file with --smoke)")
+                        " a temporary file with --smoke or --only)")
     options = parser.parse_args(argv)
     names = options.only.split(",") if options.only else list(BENCHMARKS)
     unknown = [name for name in names if name not in BENCHMARKS]
@@ -97,8 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(logging.WARNING)
     started = time.monotonic()
     figures, seconds = run(names, options.smoke)
-    out = options.out or (Path(tempfile.gettempdir()) / "porchlight-bench-smoke.json"
-                          if options.smoke else RESULTS)
+    partial = options.smoke or options.only
+    out = options.out or (Path(tempfile.gettempdir()) / "porchlight-bench-partial.json"
+                          if partial else RESULTS)
     report = {"machine": machine(), "smoke": options.smoke, "seconds": seconds,
               "figures": figures}
     out.parent.mkdir(parents=True, exist_ok=True)

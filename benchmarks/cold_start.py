@@ -3,8 +3,8 @@
 Each sample is the wall time of one fresh ``python -c ...`` (interpreter start included,
 the same for every case), the cases interleaved run by run. The app starts as in
 production: signature checking on with certifi's roots, a SQLite file (created by the
-first run, as a deployment's would be already), logging set up. ``porchlight --help`` is
-the console script a person types.
+first run, as a deployment's would be already), logging set up, bytecode caches written
+by a first run. ``porchlight --help`` is the console script a person types.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ def run(smoke: bool = False) -> dict[str, Figure]:
     with tempfile.TemporaryDirectory(prefix="porchlight-bench-") as folder:
         env = {**os.environ, "PORCHLIGHT_DATABASE_URL": f"sqlite:///{folder}/cold.sqlite3"}
         env.pop("PORCHLIGHT_CA_BUNDLE", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # a server has its bytecode caches
         for command in CASES.values():  # bytecode caches and the page cache, as on a server
             subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
         samples: dict[str, list[float]] = {case: [] for case in CASES}

@@ -11,15 +11,27 @@ module's imports and refuses loudly if anything tries to validate with it.
 
 Nothing in site-packages is edited, and on a machine where oscrypto works the
 real package is used untouched.
+
+Trying the import costs about 0.15 s at every start (oscrypto parses C declarations with
+cffi and pycparser before it reads the version), so when the outcome is certain it is
+predicted instead: oscrypto 1.3.0 is installed and this Python's OpenSSL version fails
+the very patterns oscrypto 1.3.0 reads it with. Anything else still tries the import.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
+import re
+import ssl
 import sys
 import types
 from typing import Any, NoReturn
 
 PLACEHOLDER_ATTRIBUTE = "__porchlight_placeholder__"
+UNFIXED_OSCRYPTO = "1.3.0"
+# oscrypto 1.3.0's own patterns (_libcrypto_cffi.py, _libcrypto_ctypes.py): one digit a part.
+_OSCRYPTO_OPENSSL_VERSION = re.compile(r"\b(\d\.\d\.\d[a-z]*)\b")
+_OSCRYPTO_LIBRESSL_VERSION = re.compile(r"(?<=LibreSSL )(\d\.\d(\.\d)?)\b")
 
 
 class StockValidatorUnavailable(RuntimeError):
@@ -57,6 +69,23 @@ def _is_oscrypto_version_failure(error: BaseException) -> bool:
     return type(error).__name__ == "LibraryNotFoundError" and "libcrypto" in str(error)
 
 
+def oscrypto_cannot_read(oscrypto_version: str | None, openssl_version: str) -> bool:
+    """True when oscrypto ``oscrypto_version`` would fail to read ``openssl_version``."""
+    if oscrypto_version != UNFIXED_OSCRYPTO:
+        return False
+    return not (_OSCRYPTO_OPENSSL_VERSION.search(openssl_version)
+                or _OSCRYPTO_LIBRESSL_VERSION.search(openssl_version))
+
+
+def oscrypto_import_would_fail() -> bool:
+    """The installed oscrypto cannot read this Python's OpenSSL version (see the module)."""
+    try:
+        installed: str | None = importlib.metadata.version("oscrypto")
+    except importlib.metadata.PackageNotFoundError:
+        installed = None
+    return oscrypto_cannot_read(installed, ssl.OPENSSL_VERSION)
+
+
 def ensure_webservice_support_importable() -> bool:
     """Import certvalidator, or register the placeholder if oscrypto cannot load.
 
@@ -65,6 +94,9 @@ def ensure_webservice_support_importable() -> bool:
     existing = sys.modules.get("certvalidator")
     if existing is not None:
         return bool(getattr(existing, PLACEHOLDER_ATTRIBUTE, False))
+    if oscrypto_import_would_fail():
+        sys.modules.update(_placeholder_modules())
+        return True
     try:
         import certvalidator  # noqa: F401
     except Exception as error:

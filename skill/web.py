@@ -10,7 +10,7 @@ import json
 import logging
 import re
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.skill import CustomSkill
@@ -22,10 +22,12 @@ from skill import logs
 from skill.compat import ensure_webservice_support_importable
 from skill.content import content_for
 from skill.logs import REQUEST_LOGGER, UserHasher
-from skill.metrics import Metrics
 from skill.storage import HouseholdStore, StoreError
 from skill.storage.base import user_id_of
 from skill.verify import VerificationException
+
+if TYPE_CHECKING:  # prometheus_client is imported only when metrics are on
+    from skill.metrics import Metrics
 
 ensure_webservice_support_importable()
 
@@ -213,6 +215,8 @@ def register(app: Flask, *, metrics: bool = False) -> None:
     """Add the endpoints (GET /metrics only when ``metrics``), and JSON errors for HTTP errors."""
     app.register_blueprint(blueprint)
     if metrics:
+        from skill.metrics import Metrics
+
         outcomes = frozenset({"ok", "invalid", "rejected", "too_large", logs.HANDLER_ERROR,
                               *logs.STORE_FAILURES})
         app.extensions["porchlight.metrics"] = Metrics(REQUEST_TYPES, outcomes)

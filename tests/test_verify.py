@@ -926,6 +926,7 @@ def fresh_import(
     """
     for name in [n for n in sys.modules if _ours(n)]:
         monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(compat, "oscrypto_import_would_fail", lambda: False)
 
     def install(body: Callable[[types.ModuleType], None]) -> _FakeCertvalidatorFinder:
         finder = _FakeCertvalidatorFinder(body)
@@ -991,6 +992,48 @@ def test_working_certvalidator_is_used_untouched(
     assert real.CertificateValidator is object
     assert not getattr(real, compat.PLACEHOLDER_ATTRIBUTE, False)
     assert finder.imports == 1
+
+
+@pytest.mark.parametrize(("oscrypto", "openssl", "fails"), [
+    ("1.3.0", "OpenSSL 3.0.19 27 Jan 2026", True),
+    ("1.3.0", "OpenSSL 3.5.10 1 Jul 2026", True),
+    ("1.3.0", "OpenSSL 3.0.9 30 May 2023", False),
+    ("1.3.0", "OpenSSL 1.1.1w  11 Sep 2023", False),
+    ("1.3.0", "LibreSSL 3.8.2", False),
+    ("1.3.1", "OpenSSL 3.0.19 27 Jan 2026", False),
+    (None, "OpenSSL 3.0.19 27 Jan 2026", False),
+])
+def test_the_failure_is_predicted_with_oscryptos_own_patterns(
+    oscrypto: str | None, openssl: str, fails: bool
+) -> None:
+    assert compat.oscrypto_cannot_read(oscrypto, openssl) is fails
+
+
+def test_a_predicted_failure_installs_the_placeholder_without_trying_the_import(
+    fresh_import: Callable[..., _FakeCertvalidatorFinder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    finder = fresh_import(lambda module: None)
+    monkeypatch.setattr(compat, "oscrypto_import_would_fail", lambda: True)
+    assert compat.ensure_webservice_support_importable() is True
+    assert getattr(sys.modules["certvalidator"], compat.PLACEHOLDER_ATTRIBUTE) is True
+    assert finder.imports == 0
+
+
+def test_the_prediction_reads_the_installed_oscrypto_and_openssl(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.metadata
+    import ssl
+
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "1.3.0")
+    monkeypatch.setattr(ssl, "OPENSSL_VERSION", "OpenSSL 3.0.19 27 Jan 2026")
+    assert compat.oscrypto_import_would_fail() is True
+
+    def missing(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", missing)
+    assert compat.oscrypto_import_would_fail() is False
 
 
 def test_already_imported_real_certvalidator_is_left_alone(

@@ -13,9 +13,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from ask_sdk_model import Response
 
+from skill.content import load_yaml
 from skill.conversation import consent, depth
 from skill.handlers.common import Turn, TurnHandler
 
@@ -24,7 +24,7 @@ from skill.handlers.common import Turn, TurnHandler
 def safety_resources() -> dict[str, Any]:
     """The locale table of crisis resources, with its last-verified date."""
     text = resources.files("skill.content").joinpath("safety.yaml").read_text(encoding="utf-8")
-    table: dict[str, Any] = yaml.safe_load(text)
+    table: dict[str, Any] = load_yaml(text)
     return table
 
 
