@@ -6,8 +6,11 @@ first so that "not now" wins from every state; the catch-alls come last.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_runtime.dispatch_components import GenericRequestMapper
 
 from skill.config import Settings
 from skill.conversation.clock import Clock, system_clock
@@ -22,7 +25,7 @@ from skill.handlers import (
     reminders,
     safety,
 )
-from skill.handlers.common import Services
+from skill.handlers.common import Services, TurnHandler, intent_name
 from skill.storage import HouseholdStore
 
 
@@ -75,11 +78,34 @@ def build_skill_builder(
     return builder
 
 
+class IntentNameMapper(GenericRequestMapper):  # type: ignore[misc]
+    """The SDK's mapper (first handler whose ``can_handle`` is true wins), reading the
+    intent name once per request.
+
+    Most handlers answer by intent name alone (``TurnHandler.can_handle``); for those the
+    name is looked up in their ``intents`` instead of calling ``can_handle``, which would
+    read it from the envelope again. Every other handler is asked as before, in order.
+    """
+
+    def get_request_handler_chain(self, handler_input: Any) -> Any:
+        name = intent_name(handler_input)
+        for chain in self.request_handler_chains:
+            handler = chain.request_handler
+            if type(handler).can_handle is TurnHandler.can_handle:
+                if name in handler.intents:
+                    return chain
+            elif handler.can_handle(handler_input=handler_input):
+                return chain
+        return None
+
+
 def build_skill(store: HouseholdStore, settings: Settings, clock: Clock = system_clock
                 ) -> CustomSkill:
     """The skill every entry point serves: Flask, AWS Lambda and rehearsal."""
     skill = build_skill_builder(store, settings, clock).create()
     skill.serializer = TolerantSerializer()
+    mappers = skill.request_dispatcher.request_mappers
+    mappers[0] = IntentNameMapper(mappers[0].request_handler_chains)
     return skill
 
 

@@ -51,7 +51,15 @@ def _children(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+class ParsedBody(str):
+    """A request body whose JSON the endpoint has parsed already, so it is parsed once."""
+
+    parsed: Any = None
+
+
 def _json_or_not_fast(payload: str) -> Any:
+    if isinstance(payload, ParsedBody) and payload.parsed is not None:
+        return payload.parsed
     try:
         return json.loads(payload)
     except Exception:  # not JSON (or nested past the parser's limit): the SDK's path says so

@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 from skill import logs
 from skill.compat import ensure_webservice_support_importable
 from skill.content import content_for
+from skill.envelope import ParsedBody
 from skill.logs import REQUEST_LOGGER, UserHasher
 from skill.storage import HouseholdStore, StoreError
 from skill.storage.base import user_id_of
@@ -76,8 +77,8 @@ class AlexaEndpoint:
     def __call__(self, headers: Any, raw: bytes) -> tuple[dict[str, Any], int, dict[str, Any]]:
         """(JSON body, HTTP status, log fields) for one request."""
         try:
-            body = raw.decode("utf-8")
-            envelope = check_envelope(body)
+            body = ParsedBody(raw.decode("utf-8"))
+            envelope = body.parsed = check_envelope(body)
         except (UnicodeDecodeError, InvalidEnvelope) as error:
             reason = str(error) if isinstance(error, InvalidEnvelope) else "body is not UTF-8"
             return {"error": "invalid request", "detail": reason}, 400, {"outcome": "invalid"}

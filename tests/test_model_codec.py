@@ -277,3 +277,17 @@ def test_the_writer_defers_odd_values_to_the_sdk() -> None:
     odd = {"when": datetime(2026, 1, 2, 3, 4), "day": date(2026, 1, 2), "mood": Mood.CALM,
            "amount": Decimal("2.5"), "whole": Decimal("3"), "pair": (1, "a")}
     assert TolerantSerializer().serialize(odd) == DefaultSerializer().serialize(odd)
+
+
+def test_a_body_parsed_by_the_endpoint_is_read_without_parsing_again() -> None:
+    from skill.envelope import ParsedBody
+
+    text = dumps(Device(clock).intent("PauseIntent", {"duration": "P2W"})).decode()
+    body = ParsedBody(text)
+    body.parsed = json.loads(text)
+    serializer = TolerantSerializer()
+    assert_same(serializer.deserialize(body, RequestEnvelope),
+                serializer.deserialize_as_sdk_does(text, RequestEnvelope))
+    body.parsed = {"version": "1.0", "request": "not what the text says"}
+    with pytest.raises(SerializationException):  # the parsed form is what is read
+        serializer.deserialize(body, RequestEnvelope)

@@ -323,8 +323,9 @@ class TestSQLiteStore(StoreContract):
         def level_of_next_write(write: Any) -> str:
             statements.clear()
             write()
-            begin = statements.index("BEGIN IMMEDIATE")
-            pragmas = [s for s in statements[:begin] if s.startswith("PRAGMA synchronous")]
+            first_write = next(index for index, s in enumerate(statements)
+                               if s.startswith(("BEGIN", "INSERT", "DELETE")))
+            pragmas = [s for s in statements[:first_write] if s.startswith("PRAGMA synchronous")]
             return pragmas[-1] if pragmas else "unchanged"
 
         try:

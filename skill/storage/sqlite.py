@@ -46,6 +46,19 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
+LOAD = (
+    "SELECT 0 AS part, state AS body, '' AS at, '' AS event_id FROM households WHERE key = ?1 "
+    "UNION ALL SELECT 1, body, at, event_id FROM household_events WHERE key = ?1 "
+    "ORDER BY part, at, event_id"
+)
+UPSERT_DOCUMENT = (
+    "INSERT INTO households (key, state, updated_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at"
+)
+INSERT_EVENT = (
+    "INSERT OR IGNORE INTO household_events (key, event_id, at, body) VALUES (?, ?, ?, ?)"
+)
+
 FULL = "FULL"
 """fsync at every commit: survives a power cut (events, deletes, migrations)."""
 NORMAL = "NORMAL"
@@ -138,37 +151,40 @@ class SQLiteStore(HouseholdStore):
 
     def load(self, key: str) -> dict[str, Any]:
         try:
-            connection = self._connection()
-            row = connection.execute(
-                "SELECT state FROM households WHERE key = ?", (key,)
-            ).fetchone()
-            events = connection.execute(
-                "SELECT body FROM household_events WHERE key = ? ORDER BY at, event_id", (key,)
-            ).fetchall()
+            # One statement, so one read transaction: the document and the events agree.
+            rows = self._connection().execute(LOAD, (key,)).fetchall()
         except sqlite3.Error as error:
             raise _store_error("read", error) from error
-        attributes: dict[str, Any] = json.loads(row[0]) if row else {}
+        attributes: dict[str, Any] = {}
+        events = []
+        for part, body, *_ in rows:
+            if part == 0:
+                attributes.update(json.loads(body))
+            else:
+                events.append(json.loads(body))
         if events:
-            attributes[EVENTS] = [json.loads(body) for (body,) in events]
+            attributes[EVENTS] = events
         return attributes
 
     def save(self, key: str, attributes: dict[str, Any]) -> None:
         document = {name: value for name, value in attributes.items() if name != EVENTS}
         events = self._unstored_events(key, attributes.get(EVENTS) or ())
-        now = datetime.now(UTC).isoformat()
-        with self._write(durable=bool(events)) as connection:
-            connection.execute(
-                "INSERT INTO households (key, state, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET state = excluded.state, "
-                "updated_at = excluded.updated_at",
-                (key, json.dumps(document, sort_keys=True), now),
-            )
-            if events:
-                connection.executemany(
-                    "INSERT OR IGNORE INTO household_events (key, event_id, at, body) "
-                    "VALUES (?, ?, ?, ?)",
-                    events,
-                )
+        row = (key, json.dumps(document, sort_keys=True), datetime.now(UTC).isoformat())
+        if not events:
+            self._write_document(row)
+            return
+        with self._write() as connection:
+            connection.execute(UPSERT_DOCUMENT, row)
+            connection.executemany(INSERT_EVENT, events)
+
+    def _write_document(self, row: tuple[str, str, str]) -> None:
+        """A document-only save: one statement, its own transaction, no fsync."""
+        connection = self._connection()
+        try:
+            self._set_synchronous(connection, NORMAL)
+            connection.execute(UPSERT_DOCUMENT, row)
+        except sqlite3.Error as error:
+            raise _store_error("write", error) from error
 
     def _unstored_events(self, key: str, events: Iterable[dict[str, Any]]
                          ) -> list[tuple[str, str, str, str]]:
