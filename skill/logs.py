@@ -24,17 +24,33 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"messa
 
 
 class JsonFormatter(logging.Formatter):
-    """A log record as one JSON object: time, level, logger, message and its ``extra`` fields."""
+    """A log record as one JSON object: time, level, logger, message and its ``extra`` fields.
+
+    It runs once per request, so the encoder is made once and the time text once a second.
+    """
+
+    _encoder = json.JSONEncoder(default=str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._time: tuple[int, str] = (-1, "")  # one attribute: threads swap it whole
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "time": self._time_of(record),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
         }
         entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
-        return json.dumps(entry, default=str, sort_keys=False)
+        return self._encoder.encode(entry)
+
+    def _time_of(self, record: logging.LogRecord) -> str:
+        second, text = self._time
+        if int(record.created) != second:
+            text = self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z")
+            self._time = (int(record.created), text)
+        return text
 
 
 class UserHasher:

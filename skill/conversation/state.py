@@ -14,6 +14,7 @@ import uuid
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from skill.conversation.clock import format_instant, parse_instant
@@ -218,9 +219,9 @@ class Household:
             if e.kind is EventKind.WITHDRAWAL
         )
 
-    @property
+    @cached_property
     def boundaries(self) -> Boundaries:
-        """The couple's boundaries, folded from their events."""
+        """The couple's boundaries, folded from their events (once per household value)."""
         from skill.conversation.boundaries import fold_boundaries
 
         return fold_boundaries(self.events)
