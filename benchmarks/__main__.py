@@ -33,7 +33,7 @@ from benchmarks import (
     request_handling,
     verification,
 )
-from benchmarks.stats import Figure, markdown
+from benchmarks.stats import Figure, figure, markdown
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 
@@ -67,14 +67,30 @@ def _cpu_model() -> str | None:
     return None
 
 
+def speed_probe() -> float:
+    """Milliseconds for a fixed piece of pure-Python work: how fast the machine is right now.
+
+    Timed before every benchmark, so the table shows how much the machine's own speed moved
+    during the run (a shared VM's does, by half or more).
+    """
+    started = time.perf_counter()
+    total = 0
+    for number in range(200_000):
+        total += number % 7
+    return (time.perf_counter() - started) * 1000
+
+
 def run(names: list[str], smoke: bool) -> tuple[dict[str, Figure], dict[str, float]]:
     figures: dict[str, Figure] = {}
     seconds: dict[str, float] = {}
+    probes: list[float] = []
     for name in names:
+        probes += [speed_probe() for _ in range(3)]
         started = time.monotonic()
         figures.update(BENCHMARKS[name](smoke=smoke))
         seconds[name] = round(time.monotonic() - started, 1)
         print(f"{name}: {seconds[name]} s", file=sys.stderr)
+    figures["machine_speed_probe"] = figure(probes, "ms")
     postgres_url = os.environ.get("PORCHLIGHT_BENCH_DATABASE_URL")
     if postgres_url and "request_handling" in names and not smoke:
         figures.update(request_handling.run_on_postgres(postgres_url))

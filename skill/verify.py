@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import logging
 import posixpath
@@ -90,6 +91,10 @@ def validate_cert_chain_url(url: str) -> None:
     normalised = posixpath.normpath(parts.path) if parts.path else ""
     if not normalised.startswith(CERT_PATH_PREFIX):
         raise VerificationException(f"certificate URL path must start with {CERT_PATH_PREFIX}")
+
+
+# Alexa signs with one or two certificate URLs at a time: a valid one is checked once.
+_validated_url = functools.lru_cache(maxsize=64)(validate_cert_chain_url)
 
 
 def cache_file_name(url: str) -> str:
@@ -234,7 +239,7 @@ class SignatureVerifier(AbstractVerifier):  # type: ignore[misc]
         signature = headers.get(SIGNATURE_HEADER)
         if not url or not signature:
             raise VerificationException("request is not signed")
-        validate_cert_chain_url(url)
+        _validated_url(url)  # raises, uncached, for an invalid URL
         try:
             raw_signature = base64.b64decode(signature, validate=True)
         except (binascii.Error, ValueError) as error:
