@@ -36,12 +36,14 @@ def run(smoke: bool = False) -> dict[str, Figure]:
         env.pop("PORCHLIGHT_CA_BUNDLE", None)
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # a server has its bytecode caches
         for command in CASES.values():  # bytecode caches and the page cache, as on a server
-            subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+            subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True,
+                           timeout=60)
         samples: dict[str, list[float]] = {case: [] for case in CASES}
         for _ in range(runs):
             for case, command in CASES.items():
                 started = time.perf_counter()
-                subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+                subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True,
+                               timeout=60)
                 samples[case].append((time.perf_counter() - started) * 1000)
     found = {f"cold_{case}": figure(values, "ms") for case, values in samples.items()}
     found["cold_ratio_app_to_import_flask"] = ratio(samples["app_import_and_create"],
