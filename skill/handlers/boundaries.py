@@ -14,7 +14,7 @@ from ask_sdk_model import Response
 from skill.conversation.boundaries import Boundaries, Rule, boundary_removed, boundary_set
 from skill.conversation.depth import LEVEL_NAMES
 from skill.conversation.reminders import parse_time
-from skill.conversation.state import Offer
+from skill.conversation.state import Event, Offer
 from skill.handlers.common import Turn, TurnHandler, pending_offer, slot_id, slot_value
 
 LOOSENING_RULES = (Rule.QUIET_HOURS, Rule.DEPTH_LIMIT)
@@ -51,6 +51,14 @@ def read_back(turn: Turn, intro_key: str) -> Response:
     return turn.end(turn.line(intro_key) + " " + describe(turn, turn.household.boundaries))
 
 
+def record_change(turn: Turn, event: Event | None) -> Response:
+    """Save one boundary change and read every boundary back; ask when nothing was understood."""
+    if event is None:
+        return turn.ask(turn.line("boundary_unclear"), turn.line("boundary_unclear"))
+    turn.save(turn.household.with_event(event))
+    return read_back(turn, "boundary_changed")
+
+
 class SetBoundaryHandler(TurnHandler):
     """ "Let's not talk about money", "no prompts after ten", "keep it light after nine"."""
 
@@ -73,9 +81,8 @@ class SetBoundaryHandler(TurnHandler):
         elif rule:
             event = boundary_set(turn.now, rule=rule)
         else:
-            return turn.ask(turn.line("boundary_unclear"), turn.line("boundary_unclear"))
-        turn.save(turn.household.with_event(event))
-        return read_back(turn, "boundary_changed")
+            event = None
+        return record_change(turn, event)
 
 
 class RemoveBoundaryHandler(TurnHandler):
@@ -85,14 +92,12 @@ class RemoveBoundaryHandler(TurnHandler):
 
     def respond(self, turn: Turn) -> Response:
         topic, rule = slot_id(turn.handler_input, "topic"), slot_id(turn.handler_input, "rule")
+        event = None
         if topic:
             event = boundary_removed(turn.now, topic=topic)
         elif rule:
             event = boundary_removed(turn.now, rule=rule)
-        else:
-            return turn.ask(turn.line("boundary_unclear"), turn.line("boundary_unclear"))
-        turn.save(turn.household.with_event(event))
-        return read_back(turn, "boundary_changed")
+        return record_change(turn, event)
 
 
 class ListBoundariesHandler(TurnHandler):
