@@ -53,6 +53,8 @@ class RehearsalDevice:
         self.locale = locale
         self.skill_id = skill_id
         self.session: dict[str, Any] | None = None
+        self.interfaces: dict[str, Any] = {}
+        """supportedInterfaces: none, as an Echo Dot; the web page adds APL (an Echo Show)."""
 
     @property
     def in_session(self) -> bool:
@@ -110,7 +112,7 @@ class RehearsalDevice:
         return {"System": {
             "application": {"applicationId": self.skill_id},
             "user": {"userId": self.user_id},
-            "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
+            "device": {"deviceId": self.device_id, "supportedInterfaces": dict(self.interfaces)},
             "apiEndpoint": REHEARSAL_API_ENDPOINT,
             "apiAccessToken": "rehearsal." + uuid.uuid5(uuid.NAMESPACE_URL, self.user_id).hex,
         }}
