@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from local_tts.rehearsal.setup import Options, open_rehearsal
 from local_tts.rehearsal.web.app import create_rehearsal_app
 from local_tts.rehearsal.web.backend import PageRehearsal
 from local_tts.rehearsal.web.serve import page_server
@@ -174,3 +175,23 @@ def test_not_now_is_answered(client: FlaskClient) -> None:
     (turn,) = say(client, "tell porch light not now")["turns"]
     assert turn["request"] == "NotNowIntent" and turn["said"] in variants("not_now")
     assert not turn["listening"]
+
+
+def test_with_an_endpoint_that_is_not_there_the_page_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--endpoint: the server keeps its own clock and database; a failing server is a
+    clear 502, never a 500."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    rehearsal, close = open_rehearsal(Options(endpoint="http://127.0.0.1:9/alexa"))
+    try:
+        client = create_rehearsal_app(PageRehearsal(rehearsal), TOKEN).test_client()
+        hello = client.get(f"/{TOKEN}/api/hello", headers=HOST).get_json()
+        assert hello["clock"] is False and hello["keeps"] == []
+        assert "--database-url" in hello["keeps_note"]
+        answer = client.post(f"/{TOKEN}/api/say", json={"text": "not now"}, headers=HOST)
+        assert answer.status_code == 502
+        assert "cannot reach http://127.0.0.1:9/alexa" in answer.get_json()["error"]
+        later = client.post(f"/{TOKEN}/api/later", json={"span": "hour"}, headers=HOST)
+        assert later.status_code == 400 and "own clock" in later.get_json()["error"]
+    finally:
+        close()

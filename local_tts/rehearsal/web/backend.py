@@ -65,8 +65,10 @@ class PageRehearsal:
         self.audio: OrderedDict[str, bytes] = OrderedDict()
 
     def hello(self) -> dict[str, Any]:
-        """A page (re)loaded: a fresh start for the page, the household as it is."""
+        """A page (re)loaded: a fresh start (an open session ends, as when a person walks
+        away from an Echo; earlier answers' audio is dropped), the household as it is."""
         self.audio.clear()
+        self.rehearsal.leave()
         sound = self.rehearsal.voice.writer is not None
         design = read_document(PROMPT_DOCUMENT, {})
         return {"muted": self.start_muted, "sound": sound,
