@@ -129,8 +129,11 @@ class Page:
     def shot(self, name: str, *, whole: bool = True) -> None:
         """The whole page (or what the window shows) as test-screenshots/NAME.png."""
         SCREENSHOTS.mkdir(exist_ok=True)
+        self.driver.execute_script(  # the fade-in done, as a person would see it
+            "document.getAnimations().filter(a => a.effect.getTiming().iterations !== Infinity)"
+            ".forEach(a => a.finish())")
         size = self.driver.execute_script(
-            "return [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+            "return [window.innerWidth, document.documentElement.scrollHeight]")
         clip = {"x": 0, "y": 0, "width": size[0], "height": size[1], "scale": 1}
         shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
             "format": "png", "captureBeyondViewport": whole, **({"clip": clip} if whole else {})})
@@ -157,6 +160,9 @@ def test_tonights_prompt_is_shown_like_an_echo_show_and_spoken(
     assert sound[:4] == b"RIFF" and sound[8:12] == b"WAVE"
     assert wav_seconds(sound) > 1.0
     page.shot("2-tonights-prompt")
+    browser.set_window_size(680, 1140)
+    browser.execute_script("document.activeElement.blur(); window.scrollTo(0, 0)")
+    page.shot("readme", whole=False)  # docs/images/rehearse-web.png, committed once
 
 
 def test_not_now_is_answered(browser: WebDriver, evening: tuple[str, PageRehearsal]) -> None:
