@@ -195,3 +195,24 @@ def test_with_an_endpoint_that_is_not_there_the_page_says_so(
         assert later.status_code == 400 and "own clock" in later.get_json()["error"]
     finally:
         close()
+
+
+def test_leaving_outside_a_session_shows_no_old_screen(client: FlaskClient) -> None:
+    assert say(client, "ask porch light for tonight's prompt")["turns"][0]["screen"]
+    (turn,) = say(client, "exit")["turns"]
+    assert (turn["request"], turn["said"], turn["screen"]) == ("SessionEndedRequest", "", None)
+
+
+def test_a_failure_is_a_clear_answer_that_quotes_nothing(
+        client: FlaskClient, page: PageRehearsal, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    def broken(text: str) -> Any:
+        raise RuntimeError(f"could not handle {text!r}")
+
+    monkeypatch.setattr(page, "say", broken)
+    answer = client.post(f"/{TOKEN}/api/say", json={"text": "our secret words"}, headers=HOST)
+    assert answer.status_code == 500
+    assert "RuntimeError" in answer.get_json()["error"]
+    assert "secret" not in answer.get_data(as_text=True)
+    assert caplog.records and "secret" not in caplog.text
+    assert all("secret" not in str(vars(record)) for record in caplog.records)

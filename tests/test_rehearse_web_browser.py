@@ -143,6 +143,9 @@ class Page:
 def test_tonights_prompt_is_shown_like_an_echo_show_and_spoken(
         browser: WebDriver, evening: tuple[str, PageRehearsal]) -> None:
     page = Page(browser, evening[0])
+    silent = browser.execute_script("const v = document.getElementById('voice');"
+                                    "return [v.getAttribute('src'), v.paused]")
+    assert silent == [None, True]  # nothing plays before the person has done anything
     page.shot("1-first-visit")
     said = page.type_line("Alexa, ask Porch Light for tonight's prompt")
     prompt = prompt_in(said)

@@ -139,3 +139,10 @@ def _errors(app: Flask) -> None:
     @app.errorhandler(RehearsalError)
     def skill_error(error: RehearsalError) -> tuple[Response, int]:
         return jsonify(error=str(error)), 502
+
+    @app.errorhandler(Exception)
+    def failure(error: Exception) -> tuple[Response, int]:
+        # The kind of failure only: a message could quote what was typed.
+        log.error("the rehearsal page failed", extra={"error_type": type(error).__name__})
+        return jsonify(error="Something went wrong in the rehearsal (the terminal says "
+                             f"what kind: {type(error).__name__}). Reload to start again."), 500

@@ -79,12 +79,14 @@ class PageRehearsal:
 
     def say(self, text: str) -> dict[str, Any]:
         """What the skill answers to one typed line."""
+        self.recording.last = {}  # "exit" outside a session sends nothing
         return {"turns": [self.answer(self.rehearsal.hear(text))], **self.situation()}
 
     def later(self, span: str) -> dict[str, Any]:
         """Move the clock on by one of the LATER spans (an open session times out first)."""
         if span not in LATER:
             raise RehearsalCommandError(f"later takes one of: {', '.join(LATER)}")
+        self.recording.last = {}
         timed_out, _ = self.rehearsal.later(LATER[span])
         turns = [self.answer(timed_out)] if timed_out is not None else []
         return {"turns": turns, **self.situation()}
