@@ -106,3 +106,31 @@ def test_without_a_speech_engine_the_page_shows_words_only(
         assert (hello["sound"], hello["sound_note"]) == (False, "no speech engine here")
         (turn,) = page.say("open porch light")["turns"]
         assert turn["said"] and turn["audio"] is None
+
+
+def test_other_trouble_with_the_port_is_a_clear_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(99, "Cannot assign requested address")
+
+    monkeypatch.setattr(serve, "make_server", refused)
+    result = Rehearse(tmp_path, monkeypatch)("", "--web", "--no-browser", "--port", "8123")
+    assert result.exit_code == 1
+    assert "cannot serve the page on port 8123" in result.output
+    assert "Cannot assign requested address" in result.output
+
+
+def test_save_wav_keeps_the_files_the_page_plays(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    rehearse = Rehearse(tmp_path, monkeypatch)
+    folder = tmp_path / "kept"
+    rehearsal, close = serve.open_rehearsal(Options(database_url=rehearse.database_url,
+                                                    at=EVENING_AT, save_wav=folder))
+    try:
+        assert serve.give_voice(rehearsal, Options(), tmp_path / "private") is None
+        page = serve.PageRehearsal(rehearsal, private_wavs=tmp_path / "private")
+        (turn,) = page.say("open porch light")["turns"]
+        name = turn["audio"].removeprefix("audio/").removesuffix(".wav")
+        assert page.sound(name) == (folder / "turn-001.wav").read_bytes()
+    finally:
+        close()
