@@ -151,8 +151,9 @@ def test_a_line_goes_through_the_skill_and_comes_back_spoken(client: FlaskClient
 
 def test_the_crisis_answer_is_discreet(client: FlaskClient, page: PageRehearsal) -> None:
     say(client, "ask porch light for tonight's prompt")
-    (turn,) = say(client, "i want to hurt myself")["turns"]
-    assert turn["discreet"] and turn["screen"] is None
+    answer = say(client, "i want to hurt myself")
+    (turn,) = answer["turns"]
+    assert turn["discreet"] and turn["screen"] is None and answer["suggestions"] == []
     assert starts_with_one_of(turn["said"], "crisis_open")
     assert turn["audio"]  # still spoken
     assert list(page.rehearsal.voice.wav_dir.glob("*.wav")) == []  # type: ignore[union-attr]

@@ -255,6 +255,8 @@ def test_the_crisis_answer_leaves_nothing_after_a_reload(
     assert said not in " ".join(page.stage())  # no screen, no card
     assert "hurt myself" not in page.find("#history").text
     assert page.find("#say").get_attribute("value") == ""
+    assert page.suggestions() == []  # no "another one" after words like these
+    page.shot("7-crisis-answer")
     sound = page.find("#voice").get_attribute("src")
     browser.refresh()
     page.ready()

@@ -13,6 +13,7 @@ import re
 import secrets
 from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -80,7 +81,8 @@ class PageRehearsal:
     def say(self, text: str) -> dict[str, Any]:
         """What the skill answers to one typed line."""
         self.recording.last = {}  # "exit" outside a session sends nothing
-        return {"turns": [self.answer(self.rehearsal.hear(text))], **self.situation()}
+        turn = self.answer(self.rehearsal.hear(text))
+        return {"turns": [turn], **self.situation(in_confidence=turn["discreet"])}
 
     def later(self, span: str) -> dict[str, Any]:
         """Move the clock on by one of the LATER spans (an open session times out first)."""
@@ -116,11 +118,12 @@ class PageRehearsal:
             self.audio.popitem(last=False)
         return f"audio/{name}.wav"
 
-    def situation(self) -> dict[str, Any]:
+    def situation(self, *, in_confidence: bool = False) -> dict[str, Any]:
         """The clock, the buttons for now, and what Porch Light keeps."""
         household, keeps, problem = self.household()
         now = (self.rehearsal.clock or system_clock)()
-        situation = situation_of(household, now, self.rehearsal)
+        situation = replace(situation_of(household, now, self.rehearsal),
+                            in_confidence=in_confidence)
         return {"now": self.rehearsal.now_text(), "keeps": keeps, "keeps_note": problem,
                 "suggestions": [{"label": s.label, "says": s.says}
                                 for s in suggestions(self.rehearsal.matcher, situation)]}

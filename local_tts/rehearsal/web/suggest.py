@@ -28,6 +28,8 @@ class Situation:
     """Tonight's prompt has been given."""
     paused: bool = False
     """The couple paused Porch Light."""
+    in_confidence: bool = False
+    """The last answer was a crisis or distress answer: nothing is offered after it."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class Suggestion:
 
 def intents_for(situation: Situation) -> list[tuple[str, str | None]]:
     """(intent, slot value) pairs worth offering now, most likely first."""
+    if situation.in_confidence:
+        return []
     if situation.checkin_step == "weather":
         return [(WEATHER_INTENT, None), ("SkipStepIntent", None), ("NotNowIntent", None)]
     if situation.listening:

@@ -126,6 +126,7 @@
       return button;
     });
     $("suggestions").replaceChildren(...chips);
+    $("try-row").hidden = chips.length === 0;
     const keeps = data.keeps.map((line) => {
       const item = document.createElement("li");
       item.textContent = line;
