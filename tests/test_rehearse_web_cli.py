@@ -71,15 +71,19 @@ def test_web_options_go_with_web(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_the_browser_opens_on_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[str] = []
-    monkeypatch.setattr(serve.webbrowser, "open", opened.append)
 
     def stop(self: Any) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(serve.BaseWSGIServer, "serve_forever", stop)
-    result = Rehearse(tmp_path, monkeypatch)("", "--web")
-    assert result.exit_code == 0, result.output
-    assert len(opened) == 1 and opened[0] in result.output
+    for works in (True, False):
+        monkeypatch.setattr(serve.webbrowser, "open",
+                            lambda url, works=works: opened.append(url) or works)
+        result = Rehearse(tmp_path, monkeypatch)("", "--web")
+        assert result.exit_code == 0, result.output
+        assert opened[-1] in result.output
+        assert ("no browser could be opened" in result.output) is not works
+    assert len(opened) == 2 and opened[0] != opened[1]  # a new token each run
 
 
 def test_a_port_in_use_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

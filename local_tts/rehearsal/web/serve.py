@@ -68,8 +68,9 @@ def run(options: Options, *, muted: bool, port: int, open_browser: bool, out: Te
                   "Ctrl-C stops)", file=out, flush=True)
             if note:
                 print(f"(no sound: {note})", file=out, flush=True)
-            if open_browser:
-                webbrowser.open(url)
+            if open_browser and not webbrowser.open(url):
+                print("(no browser could be opened from here: open the address above in "
+                      "one on this computer)", file=out, flush=True)
             _serve(server)
         finally:
             with contextlib.suppress(RehearsalError):
