@@ -113,6 +113,7 @@ def test_what_is_suggested_when() -> None:
     assert weather[:2] == ["it's been sunny", "it's been cloudy"] and weather[-1] == "not now"
     assert said(Situation(paused=True))[0] == "we're back"
     assert said(Situation(prompt_tonight=True, in_confidence=True)) == []
+    assert said(Situation(listening=True, in_confidence=True)) == ["yes please"]
     assert all(intent for intent, _ in intents_for(Situation()))
 
 

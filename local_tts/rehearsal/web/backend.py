@@ -75,8 +75,7 @@ class PageRehearsal:
         return {"muted": self.start_muted, "sound": sound,
                 "design": design.as_json() if design else None,
                 "sound_note": None if sound else self.sound_note,
-                "clock": self.rehearsal.clock is not None,
-                "later": dict(LATER), **self.situation()}
+                "clock": self.rehearsal.clock is not None, **self.situation()}
 
     def say(self, text: str) -> dict[str, Any]:
         """What the skill answers to one typed line."""

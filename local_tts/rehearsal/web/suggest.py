@@ -29,7 +29,8 @@ class Situation:
     paused: bool = False
     """The couple paused Porch Light."""
     in_confidence: bool = False
-    """The last answer was a crisis or distress answer: nothing is offered after it."""
+    """The last answer was a crisis or distress answer: nothing is offered after it but a
+    yes, when it asked whether to say the number again."""
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,8 @@ class Suggestion:
 
 def intents_for(situation: Situation) -> list[tuple[str, str | None]]:
     """(intent, slot value) pairs worth offering now, most likely first."""
-    if situation.in_confidence:
-        return []
+    if situation.in_confidence:  # at most a yes to "shall I say the number again?"
+        return [("AMAZON.YesIntent", None)] if situation.listening else []
     if situation.checkin_step == "weather":
         return [(WEATHER_INTENT, None), ("SkipStepIntent", None), ("NotNowIntent", None)]
     if situation.listening:
