@@ -29,6 +29,8 @@ SITUATIONS = [
     Situation(prompt_tonight=True),
     Situation(paused=True),
     Situation(prompt_tonight=True, paused=True),
+    Situation(prompt_tonight=True, quiet_evening=True),
+    Situation(listening=True, in_confidence=True),
 ]
 
 
@@ -112,6 +114,8 @@ def test_what_is_suggested_when() -> None:
     weather = said(Situation(checkin_step="weather", listening=True))
     assert weather[:2] == ["it's been sunny", "it's been cloudy"] and weather[-1] == "not now"
     assert said(Situation(paused=True))[0] == "we're back"
+    assert "tonight's prompt" not in said(Situation(quiet_evening=True))  # after "not now"
+    assert "not now" not in said(Situation())  # nothing to decline yet
     assert said(Situation(prompt_tonight=True, in_confidence=True)) == []
     assert said(Situation(listening=True, in_confidence=True)) == ["yes please"]
     assert all(intent for intent, _ in intents_for(Situation()))

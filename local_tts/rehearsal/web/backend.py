@@ -151,7 +151,8 @@ def situation_of(household: Household | None, now: datetime, rehearsal: Rehearsa
                      checkin_step=str(current.step) if current is not None else None,
                      prompt_tonight=tonights_prompt_id(household, evening_of(now, zone))
                      is not None,
-                     paused=consent.paused_until(household, now) is not None)
+                     paused=consent.paused_until(household, now) is not None,
+                     quiet_evening=consent.is_quiet_evening(household, now, zone))
 
 
 def is_discreet(request: str, said: str, locale: str) -> bool:

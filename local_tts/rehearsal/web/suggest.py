@@ -28,6 +28,8 @@ class Situation:
     """Tonight's prompt has been given."""
     paused: bool = False
     """The couple paused Porch Light."""
+    quiet_evening: bool = False
+    """The couple said "not now" this evening: the page offers nothing new either."""
     in_confidence: bool = False
     """The last answer was a crisis or distress answer: nothing is offered after it but a
     yes, when it asked whether to say the number again."""
@@ -62,12 +64,13 @@ def intents_for(situation: Situation) -> list[tuple[str, str | None]]:
         return [("NextStepIntent", None), ("SkipStepIntent", None), ("NotNowIntent", None)]
     if situation.paused:
         return [("ResumeIntent", None), ("WhatDoYouRememberIntent", None)]
+    if situation.quiet_evening:
+        return [("WhatDoYouRememberIntent", None), ("AMAZON.HelpIntent", None)]
     if situation.prompt_tonight:
         return [("AnotherPromptIntent", None), ("GentlerIntent", None), ("NotNowIntent", None),
                 ("StartCheckInIntent", None), ("WhatDoYouRememberIntent", None)]
     return [("TonightsPromptIntent", None), ("StartCheckInIntent", None),
-            ("WhatDoYouRememberIntent", None), ("NotNowIntent", None),
-            ("AMAZON.HelpIntent", None)]
+            ("WhatDoYouRememberIntent", None), ("AMAZON.HelpIntent", None)]
 
 
 def suggestions(matcher: Matcher, situation: Situation) -> list[Suggestion]:

@@ -196,7 +196,7 @@
   work(async () => {
     const data = await call("api/hello");
     design = data.design;
-    paint(styled("Porch Light", "Good evening. What would you like to say?"), "idle");
+    paint(styled("Porch Light", "Whenever you're ready."), "idle");
     mute.setAttribute("aria-pressed", String(Boolean(data.muted)));
     voice.muted = Boolean(data.muted);
     if (!data.clock) $("later-row").hidden = true;
