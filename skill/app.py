@@ -31,7 +31,7 @@ def create_app(
 
     ``store`` replaces the one the database URL names (tests, embedding).
     """
-    from skill import web
+    from skill import public_pages, web
     from skill.builder import build_skill
     from skill.logs import UserHasher, configure_logging
     from skill.storage import store_from_settings
@@ -51,6 +51,7 @@ def create_app(
         skill, verifiers, UserHasher(settings.log_key)
     )
     web.register(app, metrics=settings.metrics)
+    app.register_blueprint(public_pages.blueprint)
     return app
 
 
