@@ -71,6 +71,9 @@ RULE_FORMULAS = re.compile(
     r"or pass|passing is fine|or leave it for another night", re.I,
 )
 SHARED_RUN = 5
+# "…, and what was that like?" asks a second question inside the first.
+SECOND_QUESTION = re.compile(r", and (what|how|where|when|who|which|is|are|do|did)\b[^.?!]*\?",
+                             re.I)
 # Spelling and idiom per locale: words a locale's spoken prompts must not contain.
 NOT_IN_LOCALE = {
     "en-US": ("favourite", "neighbour", "colour", "realise", "grey", "mum"),
@@ -196,6 +199,7 @@ def test_the_stock_phrase_check_can_fail() -> None:
 @pytest.mark.parametrize("locale, prompt", LOCALE_PROMPTS, ids=prompt_id)
 def test_a_prompt_asks_one_question_and_its_nudge_none(locale: str, prompt: Prompt) -> None:
     assert prompt.text.count("?") == 1, f"{locale} {prompt.id}: ask exactly one question"
+    assert not SECOND_QUESTION.search(prompt.text), f"{locale} {prompt.id}: one question, not two"
     assert "?" not in (prompt.nudge or ""), f"{locale} {prompt.id}: a nudge asks nothing"
 
 
