@@ -213,3 +213,16 @@ def test_model_check_explains_a_folder_without_a_package(tmp_path: Path) -> None
     result = CliRunner().invoke(main, ["model", "check", "--package", str(tmp_path)])
     assert result.exit_code == 1
     assert "write it with `porchlight model export`" in result.output
+
+
+def test_model_check_reports_a_listing_export_would_refuse(monkeypatch: pytest.MonkeyPatch,
+                                                          ) -> None:
+    from interaction_model import export
+
+    publishing = export.load_publishing()
+    publishing["locales"]["en-US"]["example_phrases"] = ["Open it"]
+    monkeypatch.setattr(export, "load_publishing", lambda: publishing)
+    result = CliRunner().invoke(main, ["model", "check"])
+    assert result.exit_code == 1
+    assert 'the example phrase "Open it" must start "Alexa, "' in result.output
+    assert "skill package: 1 error" in result.output
