@@ -17,7 +17,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 
 from skill.content import DEFAULT_LOCALE, content_locales, load_yaml
-from skill.conversation.stored_facts import POLICY_VALUES, STORED_FACTS
+from skill.conversation.stored_facts import POLICY_VALUES, current_facts
 
 ICON_SIZES = (108, 512)
 """The icon sizes Alexa's store listing asks for (small and large), in pixels."""
@@ -37,9 +37,9 @@ def privacy_policy() -> dict[str, Any]:
 
 
 def policy_facts() -> list[tuple[str, str]]:
-    """(key, plain words) for every stored fact, in the order STORED_FACTS lists them."""
+    """(key, plain words) for every fact the skill keeps, in the order STORED_FACTS lists them."""
     facts = privacy_policy()["facts"]
-    return [(fact.key, facts[fact.key]) for fact in STORED_FACTS]
+    return [(fact.key, facts[fact.key]) for fact in current_facts()]
 
 
 @blueprint.get("/privacy")

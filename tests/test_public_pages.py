@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from interaction_model.package_check import png_size
 from skill.content import content_locales
 from skill.conversation.state import HISTORY_DAYS_KEPT, EventKind, Household
-from skill.conversation.stored_facts import STORED_FACTS, readout_lines
+from skill.conversation.stored_facts import STORED_FACTS, current_facts, readout_lines
 from skill.public_pages import ICON_SIZES, privacy_policy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,9 +84,11 @@ def test_the_privacy_policy_is_a_plain_accessible_page(client: FlaskClient, loca
 def test_the_privacy_policy_states_every_stored_fact(client: FlaskClient, locale: str) -> None:
     page = read_page(client, f"/privacy?locale={locale}")
     facts = privacy_policy()["facts"]
-    for fact in STORED_FACTS:
+    for fact in current_facts():
         assert facts[fact.key] in page.words, fact.key
         assert ("li", {"id": f"fact-{fact.key}"}) in page.tags
+    for fact in set(STORED_FACTS) - set(current_facts()):
+        assert facts[fact.key] not in page.words, f"{fact.key} is not stored by this version"
     assert f"for {HISTORY_DAYS_KEPT} days" in page.words
     assert "not therapy or professional advice" in page.words
     assert "help line" in page.words
@@ -109,6 +111,14 @@ def test_an_unknown_locale_gets_a_plain_not_found(client: FlaskClient, url: str)
 
 def test_the_policy_describes_exactly_the_stored_facts() -> None:
     assert set(privacy_policy()["facts"]) == {fact.key for fact in STORED_FACTS}
+
+
+def test_a_fact_the_household_does_not_hold_is_not_stated() -> None:
+    """The time zone fact waits for the household to keep device time zones."""
+    kept = {fact.key for fact in current_facts()}
+    assert {"household", "level", "history", "withdrawals", "boundaries"} <= kept
+    zones = any(field.name == "zones" for field in dataclasses.fields(Household))
+    assert ("time_zone" in kept) is zones
 
 
 # ------------------------------------------------------------ the facts themselves

@@ -10,9 +10,9 @@ and the stored state cannot drift apart without a test saying which to update.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-from skill.conversation.state import HISTORY_DAYS_KEPT
+from skill.conversation.state import HISTORY_DAYS_KEPT, EventKind, Household
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,21 @@ STORED_FACTS: tuple[StoredFact, ...] = (
                readout=("remember_weather_words",)),
     StoredFact("time_zone", fields=("zones",)),
 )
-"""Everything kept, in the order the privacy page lists it. A field or record kind named
-here that the household does not have yet is harmless (it documents what another part of the
-skill stores, e.g. the device time zone)."""
+"""Everything kept, in the order the privacy page lists it. A fact whose fields and record
+kinds the household does not have (yet) is not stated: see ``current_facts``."""
 
 POLICY_VALUES = {"history_days": str(HISTORY_DAYS_KEPT)}
 """Numbers the privacy page states, taken from the code that enforces them."""
+
+
+def current_facts() -> tuple[StoredFact, ...]:
+    """The facts this version of the skill really keeps: the page states these and no more."""
+    household_fields = {field.name for field in fields(Household)}
+    record_kinds = {str(kind) for kind in EventKind}
+    return tuple(fact for fact in STORED_FACTS
+                 if (not fact.fields and not fact.records)
+                 or household_fields.intersection(fact.fields)
+                 or record_kinds.intersection(fact.records))
 
 
 def readout_lines() -> frozenset[str]:
