@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from skill.conversation.clock import EVENING_ROLLOVER, evening_of
-from skill.conversation.state import Event, EventKind
+from skill.conversation.events import Event, EventKind
 
 TOPICS = (
     "family", "money", "work", "health", "body", "intimacy", "past-relationships", "conflict",

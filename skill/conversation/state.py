@@ -8,19 +8,17 @@ same household that started earlier (see docs/state.md).
 
 from __future__ import annotations
 
-import itertools
-import time
-import uuid
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from skill.conversation.boundaries import Boundaries, fold_boundaries
 from skill.conversation.clock import format_instant, parse_instant
+from skill.conversation.events import Event, EventKind
 
-if TYPE_CHECKING:
-    from skill.conversation.boundaries import Boundaries
+__all__ = ["Event", "EventKind"]  # re-exported: records are part of the household's state
 
 SCHEMA_VERSION = 1
 HISTORY_DAYS_KEPT = 120
@@ -48,16 +46,6 @@ class Offer(StrEnum):
     REMINDER = "reminder"
     REVISIT_BOUNDARIES = "revisit-boundaries"
     FORGET = "forget"
-
-
-class EventKind(StrEnum):
-    """Kinds of append-only household records."""
-
-    WITHDRAWAL = "withdrawal"
-    PAUSE = "pause"
-    RESUME = "resume"
-    BOUNDARY_SET = "boundary-set"
-    BOUNDARY_REMOVED = "boundary-removed"
 
 
 class CheckInStep(StrEnum):
@@ -127,38 +115,6 @@ class PromptUse:
     evening: date
 
 
-_event_sequence = itertools.count()
-
-
-def new_event_id() -> str:
-    """Unique, and in creation order within a process (ties at one instant keep their order)."""
-    return f"{time.time_ns():020d}-{next(_event_sequence):010d}-{uuid.uuid4().hex[:12]}"
-
-
-@dataclass(frozen=True)
-class Event:
-    """An append-only household record. ``data`` never holds anything a person said."""
-
-    kind: EventKind
-    at: datetime
-    data: dict[str, Any] = field(default_factory=dict)
-    event_id: str = field(default_factory=new_event_id)
-
-    @property
-    def order(self) -> tuple[datetime, str]:
-        """Events apply in time order; ids break ties between events of one instant."""
-        return self.at, self.event_id
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.event_id, "kind": str(self.kind),
-                "at": format_instant(self.at, precise=True), "data": dict(self.data)}
-
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> Event:
-        return cls(kind=EventKind(raw["kind"]), at=parse_instant(raw["at"]),
-                   data=dict(raw.get("data") or {}), event_id=str(raw["id"]))
-
-
 @dataclass(frozen=True)
 class Withdrawal:
     """A "not now": when, and what it declined. Nothing the users said."""
@@ -222,8 +178,6 @@ class Household:
     @cached_property
     def boundaries(self) -> Boundaries:
         """The couple's boundaries, folded from their events (once per household value)."""
-        from skill.conversation.boundaries import fold_boundaries
-
         return fold_boundaries(self.events)
 
     @property
