@@ -25,6 +25,10 @@ class EventKind(StrEnum):
     RESUME = "resume"
     BOUNDARY_SET = "boundary-set"
     BOUNDARY_REMOVED = "boundary-removed"
+    CLOSENESS_YES = "closeness-yes"
+    """One partner's yes to the closeness & affection prompts (``person``: a keyed hash)."""
+    CLOSENESS_OFF = "closeness-off"
+    """Either partner turned the closeness & affection prompts off."""
 
 
 _event_sequence = itertools.count()

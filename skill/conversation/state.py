@@ -41,6 +41,7 @@ class Offer(StrEnum):
     DEEPER = "deeper"
     HEARTH_FIRST_YES = "hearth-first-yes"
     HEARTH_SECOND_YES = "hearth-second-yes"
+    CLOSENESS_SECOND_YES = "closeness-second-yes"
     CHECKIN_PERMISSION = "checkin-permission"
     STORMY_LIGHTER = "stormy-lighter"
     REMINDER = "reminder"
@@ -106,6 +107,18 @@ class Spoken:
 
 
 @dataclass(frozen=True)
+class DeviceZone:
+    """A device's time zone from the Alexa Settings API, and when it was last asked."""
+
+    device: str
+    """A hash of the device id (see ``timezones.device_key``)."""
+    zone: str | None
+    """IANA name; None when Alexa has not told us one yet."""
+    checked_at: datetime
+    """When the Settings API was last asked (at most once a day)."""
+
+
+@dataclass(frozen=True)
 class PromptUse:
     """A prompt the skill spoke: its id, level, when, and on which evening."""
 
@@ -133,8 +146,6 @@ class Household:
     """Current depth level, 1 (Porch) to 4 (Hearth)."""
     welcomed: bool = False
     """The first-run explanation has been given."""
-    closeness_opt_in: bool = False
-    """Both partners opted in to closeness and affection prompts."""
     level_set_at: datetime | None = None
     """When the level last changed (comfortable evenings count from here)."""
     level_raised_on: date | None = None
@@ -161,6 +172,8 @@ class Household:
     """When the skill last offered to read the boundaries back."""
     events: tuple[Event, ...] = ()
     """Append-only records, oldest first."""
+    zones: tuple[DeviceZone, ...] = ()
+    """Each device's time zone as the Settings API reported it, most recently asked last."""
 
     @property
     def withdrawals(self) -> tuple[Withdrawal, ...]:
@@ -188,6 +201,11 @@ class Household:
     def cards(self) -> bool:
         return self.boundaries.cards
 
+    @property
+    def closeness(self) -> bool:
+        """Both partners said yes to the closeness & affection prompts, and neither said no."""
+        return self.boundaries.closeness
+
     def with_event(self, event: Event) -> Household:
         return replace(self, events=(*self.events, event))
 
@@ -197,7 +215,6 @@ class Household:
             "schema": SCHEMA_VERSION,
             "level": self.level,
             "welcomed": self.welcomed,
-            "closeness_opt_in": self.closeness_opt_in,
             "level_set_at": _instant_or_none(self.level_set_at),
             "level_raised_on": self.level_raised_on.isoformat() if self.level_raised_on else None,
             "last_deeper_offer_at": _instant_or_none(self.last_deeper_offer_at),
@@ -215,6 +232,8 @@ class Household:
             "reminder_offered_at": _instant_or_none(self.reminder_offered_at),
             "revisit_offered_at": _instant_or_none(self.revisit_offered_at),
             "events": [e.to_dict() for e in self.events],
+            "zones": [{"device": z.device, "zone": z.zone,
+                       "checked_at": format_instant(z.checked_at)} for z in self.zones],
         }
 
     @classmethod
@@ -225,7 +244,6 @@ class Household:
         return cls(
             level=min(4, max(1, int(raw.get("level", 1)))),
             welcomed=bool(raw.get("welcomed", False)),
-            closeness_opt_in=bool(raw.get("closeness_opt_in", False)),
             level_set_at=_parse_or_none(raw.get("level_set_at")),
             level_raised_on=date.fromisoformat(raw["level_raised_on"])
             if raw.get("level_raised_on") else None,
@@ -245,6 +263,9 @@ class Household:
             revisit_offered_at=_parse_or_none(raw.get("revisit_offered_at")),
             events=tuple(sorted((Event.from_dict(e) for e in raw.get("events") or ()),
                                 key=lambda e: e.order)),
+            zones=tuple(DeviceZone(device=str(z["device"]), zone=z.get("zone"),
+                                   checked_at=parse_instant(z["checked_at"]))
+                        for z in raw.get("zones") or ()),
         )
 
 
