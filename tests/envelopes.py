@@ -23,7 +23,7 @@ class Device:
     def __init__(self, at: Any, *, user_id: str = USER_ID, locale: str = "en-US",
                  skill_id: str = SKILL_ID, screen: bool = False,
                  api_endpoint: str = "https://api.amazonalexa.com",
-                 granted: tuple[str, ...] = ()) -> None:
+                 granted: tuple[str, ...] = (), person_id: str | None = None) -> None:
         self.clock = at
         self.user_id = user_id
         self.locale = locale
@@ -31,6 +31,8 @@ class Device:
         self.screen = screen
         self.api_endpoint = api_endpoint
         self.granted = granted
+        self.person_id = person_id
+        """Who Alexa recognises as speaking (context.System.person), or None."""
         self.device_id = "amzn1.ask.device.A" + uuid.uuid4().hex.upper()
         self.session: dict[str, Any] | None = None
 
@@ -47,6 +49,8 @@ class Device:
                 "apiAccessToken": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.token.signature",
             },
         }
+        if self.person_id:
+            context["System"]["person"] = {"personId": self.person_id}
         if self.screen:
             context["Viewport"] = {"experiences": [{"canRotate": False, "canResize": False}],
                                    "mode": "HUB", "shape": "RECTANGLE", "pixelWidth": 1280,

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from skill.conversation import consent, depth
-from skill.conversation.boundaries import closeness_yes
-from skill.conversation.boundaries import boundary_set
+from skill.conversation.boundaries import boundary_set, closeness_yes
 from skill.conversation.clock import (
     SettableClock,
     evening_of,
