@@ -10,6 +10,9 @@ from typing import Any
 import interaction_model
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-porchlight01"
+NOWHERE = "https://127.0.0.1:9"
+"""The default apiEndpoint: nothing listens there, so no test ever reaches Amazon (and the
+skill refuses it anyway outside tests that name the loopback stand-in)."""
 USER_ID = "amzn1.ask.account.AEXAMPLEHOUSEHOLDONE0000000000000000000000000000000000000000"
 
 
@@ -22,7 +25,7 @@ class Device:
 
     def __init__(self, at: Any, *, user_id: str = USER_ID, locale: str = "en-US",
                  skill_id: str = SKILL_ID, screen: bool = False,
-                 api_endpoint: str = "https://api.amazonalexa.com",
+                 api_endpoint: str = NOWHERE,
                  granted: tuple[str, ...] = (), person_id: str | None = None) -> None:
         self.clock = at
         self.user_id = user_id
