@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, replace
@@ -15,47 +13,22 @@ from zoneinfo import ZoneInfo
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 from ask_sdk_model.ui import SimpleCard
 
-from skill.alexa_services import AlexaApiError, AlexaServices
+from skill.alexa_services import AlexaServices
 from skill.config import Settings
 from skill.content import Content, content_for
 from skill.content.ssml import escape_text, to_plain_text
-from skill.conversation import timezones
-from skill.conversation.clock import Clock, evening_of, resolve_timezone
+from skill.conversation.clock import Clock, evening_of
 from skill.conversation.prompts import Prompt, record_prompt
-from skill.conversation.state import DeviceZone, Household, Offer
-from skill.storage import StoreError, household_key_of
+from skill.conversation.state import Household, Offer
+from skill.handlers.device import device_zone, person_hash
+from skill.handlers.screen import prompt_screen
+from skill.storage import household_key_of
 
 log = logging.getLogger("porchlight.skill")
 
 OFFER_ATTRIBUTE = "offer"
-PROMPT_DOCUMENT: dict[str, Any] = {
-    "type": "APL",
-    "version": "2023.3",
-    "theme": "dark",
-    "mainTemplate": {
-        "parameters": ["prompt"],
-        "items": [{
-            "type": "Container",
-            "width": "100vw",
-            "height": "100vh",
-            "justifyContent": "center",
-            "alignItems": "center",
-            "paddingLeft": "8vw",
-            "paddingRight": "8vw",
-            "items": [
-                {"type": "Text", "text": "${prompt.title}", "fontSize": "28dp",
-                 "color": "#C9B79C", "paddingBottom": "24dp"},
-                {"type": "Text", "text": "${prompt.text}", "fontSize": "44dp",
-                 "textAlign": "center", "color": "#F4EDE4", "lineHeight": 1.4},
-            ],
-        }],
-    },
-}
-
-
 @dataclass(frozen=True)
 class Services:
     """What handlers are built with: settings, a clock, and the secret that keys the hash
@@ -87,31 +60,7 @@ class Turn:
     @cached_property
     def zone(self) -> ZoneInfo:
         """The device's own time zone: remembered, asked for at most daily, else the locale's."""
-        fallback = resolve_timezone(self.services.settings.default_timezone, self.locale)
-        device_id = self.device_id
-        if device_id is None:
-            return fallback
-        device = timezones.device_key(device_id)
-        known = timezones.known_zone(self.household, device)
-        if self.may_ask_zone and timezones.needs_asking(known, self.now):
-            known = self._ask_zone(device, device_id)
-        return timezones.valid_zone(known.zone if known else None) or fallback
-
-    def _ask_zone(self, device: str, device_id: str) -> DeviceZone | None:
-        """Ask the Settings API (one second at most) and remember the answer, best effort."""
-        services, zone = self.api, None
-        if services is not None:
-            try:
-                zone = services.device_time_zone(device_id)
-            except AlexaApiError as error:
-                log.warning("time zone lookup failed", extra={"status": error.status})
-        household = timezones.remember_zone(self.household, device, zone, self.now)
-        self.__dict__["household"] = household
-        try:
-            self.save(household)
-        except StoreError:  # the handler's own save will say so, if it needs one
-            log.warning("time zone not remembered", extra={"request_id": self.request_id})
-        return timezones.known_zone(household, device)
+        return device_zone(self)
 
     @cached_property
     def evening(self) -> date:
@@ -128,11 +77,7 @@ class Turn:
     @cached_property
     def person(self) -> str | None:
         """What is kept of a recognised speaker: a keyed hash of the personId, or None."""
-        if self.person_id is None:
-            return None
-        digest = hmac.new(self.services.person_key, self.person_id.encode("utf-8"),
-                          hashlib.sha256)
-        return digest.hexdigest()[:32]
+        return person_hash(self.services.person_key, self.person_id)
 
     @cached_property
     def household(self) -> Household:
@@ -270,12 +215,6 @@ class Turn:
         if self.supports_apl:
             self.handler_input.response_builder.add_directive(prompt_screen(title, prompt.text))
         return self.end(speech)
-
-
-def prompt_screen(title: str, text: str) -> RenderDocumentDirective:
-    """An Echo Show screen with the prompt in large, calm text."""
-    return RenderDocumentDirective(token="porchlight-prompt", document=PROMPT_DOCUMENT,
-                                   datasources={"prompt": {"title": title, "text": text}})
 
 
 def prompt_ssml(prompt: Prompt) -> str:
