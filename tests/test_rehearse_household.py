@@ -86,6 +86,7 @@ open porch light
     assert "Closeness and affection prompts are on" in closeness[2].text
     notes = "\n".join(n for t in turns for n in t.notes)
     assert "Speaking as Alex, a person Alexa recognises." in notes
+    assert "Closeness & affection prompts: on (each partner said yes)." in notes
     assert "Alexa recognises nobody now." in notes
     assert "Hi," not in turns[-2].text
 
