@@ -78,11 +78,14 @@ class AlexaStandIn:
                 stand_in.calls.append(Call(self.command, self.path, dict(self.headers), body))
                 status, payload = stand_in.answer(self.command, self.path, body)
                 data = json.dumps(payload).encode() if payload is not None else b""
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the skill gave up waiting (its one-second limit): as with Alexa
 
             do_GET = do_POST = do_PUT = do_DELETE = _handle
 
