@@ -29,6 +29,8 @@ from skill.storage import household_key_of
 log = logging.getLogger("porchlight.skill")
 
 OFFER_ATTRIBUTE = "offer"
+
+
 @dataclass(frozen=True)
 class Services:
     """What handlers are built with: settings, a clock, and the secret that keys the hash
