@@ -97,3 +97,23 @@ def test_a_stand_in_is_allowed_only_where_given() -> None:
 def test_no_call_may_wait_longer_than_a_second() -> None:
     with pytest.raises(ValueError, match=r"at most 1\.0 s"):
         AlexaApiClient(timeout=5)
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[FakeAlexaApi]:
+    other = FakeAlexaApi()
+    other.start()
+    yield other
+    other.close()
+
+
+def test_a_redirect_is_never_followed_so_the_token_stays_put(
+    dev_app: Flask, authority: TestAuthority, clock: SettableClock, alexa_api: FakeAlexaApi,
+    elsewhere: FakeAlexaApi, store: HouseholdStore
+) -> None:
+    alexa_api.redirect_to = elsewhere.url
+    alexa = Alexa(dev_app.test_client(), authority)
+    device = Device(clock, api_endpoint=alexa_api.url)
+    assert alexa.send(device, device.launch())["response"]["shouldEndSession"] is False
+    assert len(alexa_api.paths("GET")) == 1
+    assert elsewhere.calls == []

@@ -38,6 +38,8 @@ class AlexaStandIn:
         self.calls: list[Call] = []
         self.reminders: dict[str, Any] = {}
         self.url = ""
+        self.redirect_to: str | None = None
+        """When set, every call is answered 302 to this URL (to test that nobody follows)."""
         self._tokens = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
 
@@ -77,9 +79,13 @@ class AlexaStandIn:
                     body = None
                 stand_in.calls.append(Call(self.command, self.path, dict(self.headers), body))
                 status, payload = stand_in.answer(self.command, self.path, body)
+                if stand_in.redirect_to:
+                    status, payload = 302, None
                 data = json.dumps(payload).encode() if payload is not None else b""
                 try:
                     self.send_response(status)
+                    if stand_in.redirect_to:
+                        self.send_header("Location", stand_in.redirect_to + self.path)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
