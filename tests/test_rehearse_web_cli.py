@@ -39,7 +39,8 @@ def test_the_web_page_from_the_command_line(tmp_path: Path) -> None:
     env.pop("PORCHLIGHT_DATABASE_URL", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "skill.cli", "rehearse", "--web", "--no-browser", "--mute",
-         "--at", EVENING_AT, "--database-url", f"sqlite:///{tmp_path}/web.sqlite3"],
+         "--at", EVENING_AT, "--timezone", "America/Los_Angeles", "--person", "Sam",
+         "--database-url", f"sqlite:///{tmp_path}/web.sqlite3"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         assert server.stdout is not None
@@ -49,7 +50,8 @@ def test_the_web_page_from_the_command_line(tmp_path: Path) -> None:
         with urllib.request.urlopen(url + "api/hello", timeout=60) as answer:
             hello = json.loads(answer.read())
         assert hello["muted"] is True  # --mute: the page starts muted
-        assert hello["now"].startswith("Friday 27 November, 9:00 PM")  # --at applies
+        # Every option of `rehearse` applies: --at, read in --timezone.
+        assert hello["now"] == "Friday 27 November, 9:00 PM (America/Los_Angeles)"
         turn = post(url, "api/say", {"text": "ask porch light for tonight's prompt"})
         assert turn["turns"][0]["request"] == "TonightsPromptIntent"
         assert post(url, "api/say", {"text": SECRET})["turns"][0]["said"]

@@ -14,8 +14,8 @@ from interaction_model.matcher import matcher_for
 from local_tts.rehearsal.web.backend import is_discreet
 from local_tts.rehearsal.web.screen import bind, dimension, read_document, screen_of
 from local_tts.rehearsal.web.suggest import Situation, Suggestion, intents_for, suggestions
-from skill.handlers.common import PROMPT_DOCUMENT, prompt_screen
 from skill.handlers.safety import safety_resources
+from skill.handlers.screen import PROMPT_DOCUMENT, prompt_screen
 from tests import page_helpers
 
 SITUATIONS = [

@@ -27,7 +27,7 @@ from skill.conversation import checkin, consent
 from skill.conversation.clock import evening_of, system_clock
 from skill.conversation.prompts import tonights_prompt_id
 from skill.conversation.state import Household
-from skill.handlers.common import PROMPT_DOCUMENT
+from skill.handlers.screen import PROMPT_DOCUMENT
 from skill.storage import household_key
 
 APL_INTERFACE = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}}}

@@ -1,7 +1,7 @@
 """What an Echo Show would show for a response: its APL document, read as a small preview.
 
 The skill's screens are a centred column of Text components bound to a data source
-(skill/handlers/common.py PROMPT_DOCUMENT). This reads that subset of APL — Containers,
+(skill/handlers/screen.py PROMPT_DOCUMENT). This reads that subset of APL — Containers,
 Text, ``${source.field}`` bindings and the few style properties it uses — so the page
 shows the document the skill really sent, and changes when the document does. Anything
 else in a document is left out rather than guessed at. Styles are checked here so the
