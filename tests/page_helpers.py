@@ -27,7 +27,8 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-screenshots"
 def page_rehearsal(rehearse: Rehearse, folder: Path, *, at: str = EVENING_AT,
                    sound: bool = True) -> Iterator[PageRehearsal]:
     """A page rehearsal on the same household and database ``rehearse`` uses."""
-    options = Options(database_url=rehearse.database_url, at=at)
+    options = Options(database_url=rehearse.database_url, at=at,
+                      timezone="America/New_York")  # as the rehearsal scripts do
     rehearsal, close = open_rehearsal(options)
     if sound:
         folder.mkdir(parents=True, exist_ok=True)
