@@ -27,7 +27,7 @@ def test_what_do_you_remember_in_plain_words(alexa: Alexa, device: Device) -> No
     said = speech(payload)
     assert "Your depth: light prompts." in said
     assert "Off limits: money." in said and "paused until" in said
-    assert "not now" in said and "Nothing you say to each other is ever kept" in said
+    assert "not now" in said and "Nothing you say to each other is kept" in said
     assert device.user_id not in said and "P1W" not in said
     assert payload["response"]["shouldEndSession"] is True
 
