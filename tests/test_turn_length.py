@@ -57,7 +57,7 @@ LINE_KINDS: dict[str, TurnKind | None] = {
     "reminder_failed": OT, "reminder_none": OT, "reminder_delete_failed": OT,
     "reminder_stopped": A, "reminder_permission_denied": OT, "reminder_not_answered": A,
     "reminder_permission_granted": OT,
-    "boundary_changed": PART, "boundary_not_set": PART, "boundary_already": PART,
+    "boundary_changed": PART, "boundary_not_set": PART,
     "boundaries_intro": PART, "boundaries_none": OT, "boundary_topics": PART,
     "boundary_quiet_none": PART, "boundary_quiet_gentle": PART, "boundary_weeknights": PART,
     "boundary_ceiling": PART, "boundary_no_cards": PART, "depth_light": PART,
@@ -168,7 +168,7 @@ def read_backs(content: Content) -> Iterator[tuple[str, TurnKind, str]]:
                         quiet=QuietHours(time(22), gentle_level=2), ceiling=3,
                         changed_at=datetime(2026, 11, 1, tzinfo=UTC))
     said = describe(turn, agreed)
-    for key in ("boundary_changed", "boundary_not_set", "boundary_already", "boundaries_intro"):
+    for key in ("boundary_changed", "boundary_not_set", "boundaries_intro"):
         yield f"{key} and the read-back", TurnKind.OTHER, turn.line(key) + " " + said
     yield ("read-back with a topic that has no tag", TurnKind.OTHER,
            turn.line("boundary_changed") + " " + describe(turn, Boundaries(

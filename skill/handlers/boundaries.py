@@ -76,8 +76,10 @@ def same_boundaries(before: Household, after: Household) -> bool:
 def record_change(turn: Turn, events: list[Event], unknown: bool = False) -> Response:
     """Save boundary changes and read every boundary back.
 
-    A change that changes nothing is not stored and says so; a topic Porch Light has no
-    tag for is answered with what it can do instead, and its words are not kept.
+    Removing what was never set is not stored and says so (a set is stored even when a
+    stricter one stands: it is the couple's word, and the stricter setting still wins).
+    A topic Porch Light has no tag for is answered with what it can do instead, and its
+    words are not kept.
     """
     if not events:
         return turn.end(turn.line("boundary_unknown_topic" if unknown else "boundary_unclear"))
@@ -85,9 +87,9 @@ def record_change(turn: Turn, events: list[Event], unknown: bool = False) -> Res
     after = before
     for event in events:
         after = after.with_event(event)
-    if same_boundaries(before, after):
-        removal = all(event.kind is EventKind.BOUNDARY_REMOVED for event in events)
-        said = turn.line("boundary_not_set" if removal else "boundary_already")
+    removal = all(event.kind is EventKind.BOUNDARY_REMOVED for event in events)
+    if removal and same_boundaries(before, after):
+        said = turn.line("boundary_not_set")
         return turn.end(said + " " + describe(turn, before.boundaries))
     turn.save(after)
     rest = " " + turn.line("boundary_partly_unknown") if unknown else ""
