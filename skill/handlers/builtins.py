@@ -49,7 +49,7 @@ class HelpHandler(TurnHandler):
             turn.set_offer(Offer.CHECKIN_PERMISSION)
             return turn.ask(turn.line("help_checkin"), turn.line("checkin_resume_reprompt"))
         if offer is not None:
-            question = turn.line(OFFER_REPROMPTS[offer])
+            question = turn.line(OFFER_REPROMPTS.get(offer, "offer_reprompt"))
             how = turn.line("help_confirm" if offer in CONFIRMATIONS else "help_offer")
             return turn.ask(how + " " + question, question)
         return turn.ask(turn.line("help"), turn.line("help_reprompt"))
