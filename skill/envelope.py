@@ -20,6 +20,7 @@ from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Request, RequestEnvelope
 
+from skill import jsonio
 from skill.model_codec import ModelReader, ModelWriter, NotFast
 
 _KNOWN_REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
@@ -61,7 +62,7 @@ def _json_or_not_fast(payload: str) -> Any:
     if isinstance(payload, ParsedBody) and payload.parsed is not None:
         return payload.parsed
     try:
-        return json.loads(payload)
+        return jsonio.loads(payload)
     except Exception:  # not JSON (or nested past the parser's limit): the SDK's path says so
         raise NotFast from None
 

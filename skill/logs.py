@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import secrets
 import sys
 from contextvars import ContextVar
 from typing import Any
+
+from skill import jsonio
 
 REQUEST_LOGGER = "porchlight.request"
 
@@ -26,10 +27,8 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"messa
 class JsonFormatter(logging.Formatter):
     """A log record as one JSON object: time, level, logger, message and its ``extra`` fields.
 
-    It runs once per request, so the encoder is made once and the time text once a second.
+    The time text is made once a second; orjson writes the line.
     """
-
-    _encoder = json.JSONEncoder(default=str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -43,7 +42,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
-        return self._encoder.encode(entry)
+        return jsonio.dumps(entry, str).decode()
 
     def _time_of(self, record: logging.LogRecord) -> str:
         second, text = self._time

@@ -6,7 +6,6 @@ itself cannot handle becomes a calm spoken apology (200), never a 500.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -18,7 +17,7 @@ from ask_sdk_model import Request
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from skill import logs
+from skill import jsonio, logs
 from skill.compat import ensure_webservice_support_importable
 from skill.content import content_for
 from skill.envelope import ParsedBody
@@ -47,7 +46,7 @@ class InvalidEnvelope(ValueError):
 def check_envelope(body: str) -> dict[str, Any]:
     """Parse the body and check the fields every Alexa request carries."""
     try:
-        envelope = json.loads(body)
+        envelope = jsonio.loads(body)
     except ValueError:
         raise InvalidEnvelope("the body is not valid JSON") from None
     if not isinstance(envelope, dict):
@@ -141,7 +140,7 @@ def _user_id(envelope: dict[str, Any]) -> str | None:
 
 
 def _json(payload: dict[str, Any], status: int) -> Response:
-    return Response(json.dumps(payload), status=status, mimetype="application/json")
+    return Response(jsonio.dumps(payload), status=status, mimetype="application/json")
 
 
 @blueprint.post("/alexa")
