@@ -21,7 +21,7 @@ from skill import jsonio, logs
 from skill.compat import ensure_webservice_support_importable
 from skill.content import content_for
 from skill.envelope import ParsedBody
-from skill.logs import REQUEST_LOGGER, UserHasher
+from skill.logs import UserHasher
 from skill.storage import HouseholdStore, StoreError
 from skill.storage.base import user_id_of
 from skill.verify import VerificationException
@@ -33,7 +33,6 @@ ensure_webservice_support_importable()
 
 from ask_sdk_webservice_support.webservice_handler import WebserviceSkillHandler  # noqa: E402
 
-request_log = logging.getLogger(REQUEST_LOGGER)
 health_log = logging.getLogger("porchlight.health")
 REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
 blueprint = Blueprint("alexa", __name__)
@@ -171,7 +170,7 @@ def _record(started: float, fields: dict[str, Any]) -> None:
     """The request's one log line, and its metrics when they are on."""
     seconds = time.perf_counter() - started
     fields["latency_ms"] = round(seconds * 1000, 2)
-    request_log.info("alexa request", extra=fields)
+    logs.log_request(fields)
     metrics: Metrics | None = current_app.extensions.get("porchlight.metrics")
     if metrics is not None:
         metrics.observe_request(fields.get("request_type"), fields["outcome"], seconds)
