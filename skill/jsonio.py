@@ -5,7 +5,8 @@ written once, each several times faster than the standard library.
 more as floats past 64 bits, and refuses what the standard library reads beyond strict
 JSON (``NaN``, lone surrogates, ``1e400``); such text is rare (Alexa sends none of it), so
 it simply goes the standard library's way. ``dumps`` writes compact UTF-8, which every
-JSON reader takes as the same value as ``json.dumps``'s text.
+JSON reader takes as the same value as ``json.dumps``'s text (a NaN, which ``json``
+would write as invalid JSON, becomes ``null``).
 """
 
 from __future__ import annotations
@@ -36,5 +37,12 @@ def loads(text: str | bytes) -> Any:
 
 
 def dumps(value: Any, default: Callable[[Any], Any] | None = None) -> bytes:
-    """Compact UTF-8 JSON of JSON-ready data; ``default`` converts anything else."""
-    return orjson.dumps(value, default=default)
+    """Compact UTF-8 JSON of JSON-ready data; ``default`` converts anything else.
+
+    Integers past 64 bits (a session attribute can hold one) are beyond orjson: such
+    values are written by the standard library.
+    """
+    try:
+        return orjson.dumps(value, default=default)
+    except orjson.JSONEncodeError:
+        return json.dumps(value, default=default).encode()

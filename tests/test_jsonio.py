@@ -92,3 +92,5 @@ def test_what_is_written_reads_back_as_the_same_value() -> None:
     value = {"speech": "<speak>Tonight, é</speak>", "n": [1, 2.5, None, True], "e": {}}
     assert json.loads(jsonio.dumps(value)) == value
     assert json.loads(jsonio.dumps({"when": object}, str)) == {"when": str(object)}
+    past_64_bits = {"big": [2**64, -(2**63) - 1]}
+    assert json.loads(jsonio.dumps(past_64_bits)) == past_64_bits
