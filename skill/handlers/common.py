@@ -26,6 +26,7 @@ from skill.conversation.state import Household, Offer
 from skill.handlers.device import device_zone, person_hash
 from skill.handlers.screen import prompt_screen
 from skill.storage import household_key_of
+from skill.storage.base import EVENTS
 
 log = logging.getLogger("porchlight.skill")
 
@@ -97,13 +98,18 @@ class Turn:
 
         Handlers never change the remembered time zones; the turn may have learned one
         after the handler took its copy of the household, so the turn's are kept.
+        A household whose stored form is exactly what the store holds (asking again for
+        tonight's prompt) is not written again: nothing durable would change.
         """
         loaded = self.__dict__.get("household")
         if loaded is not None and loaded.zones != household.zones:
             household = replace(household, zones=loaded.zones)
         manager = self.handler_input.attributes_manager
-        manager.persistent_attributes = household.to_attributes()
-        manager.save_persistent_attributes()
+        attributes = household.to_attributes()
+        # (a store leaves out an empty event list)
+        if loaded is None or attributes != {EVENTS: [], **manager.persistent_attributes}:
+            manager.persistent_attributes = attributes
+            manager.save_persistent_attributes()
         self.__dict__["household"] = household
 
     @property
