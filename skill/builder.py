@@ -106,23 +106,50 @@ def build_skill_builder(
     return builder
 
 
-class IntentNameMapper(GenericRequestMapper):  # type: ignore[misc]
-    """The SDK's mapper (first handler whose ``can_handle`` is true wins), reading the
-    intent name once per request.
+Candidates = tuple[tuple[Any, bool], ...]
+"""Handler chains in the skill's order, each with True when the intent name alone decides."""
 
-    Most handlers answer by intent name alone (``TurnHandler.can_handle``); for those the
-    name is looked up in their ``intents`` instead of calling ``can_handle``, which would
-    read it from the envelope again. Every other handler is asked as before, in order.
+
+class DispatchTable(GenericRequestMapper):  # type: ignore[misc]
+    """The SDK's mapper (first handler whose ``can_handle`` is true wins), with the
+    per-request search cut to the handlers that can answer the request's intent.
+
+    Most handlers answer by intent name alone (``TurnHandler.can_handle``). Once, at
+    start-up, a table is built from each intent name to the chain, in the skill's order, of
+    the handlers that name it and every handler whose ``can_handle`` is its own (it may look
+    at the request type, the session or the household, so it is asked as before, in order).
+    Requests with no intent, or one no handler names, go through those state-aware
+    handlers alone. The answer is the SDK's linear search's (tests/test_dispatch.py).
     """
 
+    def __init__(self, request_handler_chains: Any) -> None:
+        self._table: tuple[dict[str, Candidates], Candidates] | None = None
+        super().__init__(request_handler_chains)
+        self._table = self._build()
+
+    def add_request_handler_chain(self, request_handler_chain: Any) -> None:
+        super().add_request_handler_chain(request_handler_chain)
+        self._table = None  # built again, with the new chain, before the next request
+
+    def _build(self) -> tuple[dict[str, Candidates], Candidates]:
+        chains = list(self.request_handler_chains)
+        by_name = [type(c.request_handler).can_handle is TurnHandler.can_handle for c in chains]
+        names = {n for c, named in zip(chains, by_name, strict=True) if named
+                 for n in c.request_handler.intents}
+
+        def candidates(name: str | None) -> Candidates:
+            return tuple((c, named) for c, named in zip(chains, by_name, strict=True)
+                         if not named or name in c.request_handler.intents)
+
+        return {name: candidates(name) for name in names}, candidates(None)
+
     def get_request_handler_chain(self, handler_input: Any) -> Any:
+        table = self._table or self._build()
+        self._table = table
+        named, others = table
         name = intent_name(handler_input)
-        for chain in self.request_handler_chains:
-            handler = chain.request_handler
-            if type(handler).can_handle is TurnHandler.can_handle:
-                if name in handler.intents:
-                    return chain
-            elif handler.can_handle(handler_input=handler_input):
+        for chain, decided in named.get(name, others) if name else others:
+            if decided or chain.request_handler.can_handle(handler_input=handler_input):
                 return chain
         return None
 
@@ -137,7 +164,7 @@ def build_skill(store: HouseholdStore, settings: Settings, clock: Clock = system
     skill = build_skill_builder(store, settings, clock, stand_ins=stand_ins).create()
     skill.serializer = TolerantSerializer()
     mappers = skill.request_dispatcher.request_mappers
-    mappers[0] = IntentNameMapper(mappers[0].request_handler_chains)
+    mappers[0] = DispatchTable(mappers[0].request_handler_chains)
     return skill
 
 

@@ -1,4 +1,7 @@
-"""The skill's request mapper picks exactly the handler the SDK's own mapper picks."""
+"""The skill's dispatch table picks exactly the handler the SDK's own linear search picks:
+every envelope shape of every locale (each intent, in a session and one-shot, launch, session
+ends, skill events, permission answers), in every state a session can be waiting on, and
+intents no handler names."""
 
 from __future__ import annotations
 
@@ -9,20 +12,25 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import RequestEnvelope
 from ask_sdk_runtime.dispatch_components import GenericRequestMapper
 
-from skill.builder import IntentNameMapper
+from skill.builder import DispatchTable
+from skill.conversation.clock import SettableClock
 from skill.conversation.state import Offer
 from skill.envelope import TolerantSerializer
-from tests.envelopes import dumps
+from tests.conftest import EVENING
+from tests.envelopes import Device, dumps
 from tests.test_model_codec import device_envelopes
 
 
 def test_the_same_handler_answers_every_envelope_shape(app: Any) -> None:
     skill = app.extensions["porchlight.skill"]
     ours = skill.request_dispatcher.request_mappers[0]
-    assert isinstance(ours, IntentNameMapper)
+    assert isinstance(ours, DispatchTable)
+    assert ours._table is not None  # built at start-up, not by the first request
     stock = GenericRequestMapper(ours.request_handler_chains)
     serializer = TolerantSerializer()
     envelopes = device_envelopes()
+    unknown = Device(SettableClock(EVENING))
+    envelopes += [unknown.intent("NoSuchIntent"), unknown.intent("NoSuchIntent", one_shot=True)]
     for envelope in envelopes:
         for offer in (None, *Offer):
             if offer and "session" in envelope:
