@@ -28,24 +28,35 @@ def main() -> None:
 @click.option("--speak", is_flag=True, help="With --dev: say every response aloud.")
 def serve(speak: bool, **options: Any) -> None:
     """Serve the skill at http://HOST:PORT/alexa (signature verification on)."""
-    from werkzeug.serving import run_simple
-
-    from skill.app import create_app
+    from skill.app import ANY_SKILL_WARNING, create_app
 
     try:
         settings = load_settings(options)
         if speak and not settings.dev:
             raise ValueError("--speak is for development: use it with --dev")
-        app = create_app(options)
+        app = create_app(options, require_skill_id=False)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     if speak:
         from local_tts.cli import speak_while_serving
 
         speak_while_serving(app)
+    if not settings.skill_id:
+        click.echo(ANY_SKILL_WARNING, err=True)
     click.echo(f"Porch Light is listening on http://{settings.host}:{settings.port}/alexa",
                err=True)
-    run_simple(settings.host, settings.port, app, threaded=True)
+    serve_wsgi(app, settings.host, settings.port, settings.max_body_bytes)
+
+
+def serve_wsgi(app: Any, host: str, port: int, max_body_bytes: int) -> None:
+    """Serve ``app`` with waitress: a fixed pool of threads, and request bodies buffered
+    whole (up to the limit) before a thread is given to them, so slow or idle clients
+    cannot hold the threads that answer Alexa."""
+    import waitress
+
+    waitress.serve(app, host=host, port=port, threads=8, channel_timeout=30,
+                   max_request_body_size=max_body_bytes + 1, ident="porchlight",
+                   clear_untrusted_proxy_headers=True, _quiet=True)
 
 
 main.add_command(ops_cli.db)
