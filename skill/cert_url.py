@@ -18,6 +18,9 @@ ensure_webservice_support_importable()
 
 from ask_sdk_webservice_support.verifier import VerificationException  # noqa: E402
 
+__all__ = ["CERT_HOST", "CertUrl", "VerificationException", "parse_cert_url",
+           "validate_cert_chain_url"]
+
 CERT_HOST = "s3.amazonaws.com"
 CERT_PORT = 443
 CERT_PATH_PREFIX = "/echo.api/"

@@ -45,18 +45,18 @@ def serve(speak: bool, **options: Any) -> None:
         click.echo(ANY_SKILL_WARNING, err=True)
     click.echo(f"Porch Light is listening on http://{settings.host}:{settings.port}/alexa",
                err=True)
-    serve_wsgi(app, settings.host, settings.port, settings.max_body_bytes)
+    wsgi_server(app, settings.host, settings.port, settings.max_body_bytes).run()
 
 
-def serve_wsgi(app: Any, host: str, port: int, max_body_bytes: int) -> None:
-    """Serve ``app`` with waitress: a fixed pool of threads, and request bodies buffered
-    whole (up to the limit) before a thread is given to them, so slow or idle clients
-    cannot hold the threads that answer Alexa."""
-    import waitress
+def wsgi_server(app: Any, host: str, port: int, max_body_bytes: int) -> Any:
+    """The server `porchlight serve` runs: waitress, with a fixed pool of threads and each
+    request read whole (up to the limit) before a thread is given to it, so slow or idle
+    clients cannot hold the threads that answer Alexa. ``.run()`` serves until stopped."""
+    from waitress.server import create_server
 
-    waitress.serve(app, host=host, port=port, threads=8, channel_timeout=30,
-                   max_request_body_size=max_body_bytes + 1, ident="porchlight",
-                   clear_untrusted_proxy_headers=True, _quiet=True)
+    return create_server(app, host=host, port=port, threads=8, channel_timeout=30,
+                         max_request_body_size=max_body_bytes + 1, ident="porchlight",
+                         clear_untrusted_proxy_headers=True)
 
 
 main.add_command(ops_cli.db)
