@@ -50,12 +50,16 @@ def serve(speak: bool, **options: Any) -> None:
 
 def wsgi_server(app: Any, host: str, port: int, max_body_bytes: int) -> Any:
     """The server `porchlight serve` runs: waitress, with a fixed pool of threads and each
-    request read whole (up to the limit) before a thread is given to it, so slow or idle
-    clients cannot hold the threads that answer Alexa. ``.run()`` serves until stopped."""
+    request read whole before a thread is given to it, so slow or idle clients cannot hold
+    the threads that answer Alexa. ``.run()`` serves until stopped.
+
+    Waitress drops a connection whose body passes its own cap, so the cap is set well above
+    the app's limit: bodies between the two get the app's clear 413 answer.
+    """
     from waitress.server import create_server
 
     return create_server(app, host=host, port=port, threads=8, channel_timeout=30,
-                         max_request_body_size=max_body_bytes + 1, ident="porchlight",
+                         max_request_body_size=4 * max_body_bytes, ident="porchlight",
                          clear_untrusted_proxy_headers=True)
 
 
