@@ -6,7 +6,8 @@
     python -m benchmarks --out FILE        write the results somewhere else
                                            (--smoke and --only write to a temporary file)
 
-Benchmarks: http, breakdown, verification, cold_start, request_handling, matcher, rehearsal
+Benchmarks: http, breakdown, verification, cold_start, request_handling, matcher, rehearsal,
+abuse
 (and request_handling_postgres when PORCHLIGHT_BENCH_DATABASE_URL names a server).
 """
 
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import (
+    abuse,
     breakdown,
     cold_start,
     http_endpoint,
@@ -45,6 +47,7 @@ BENCHMARKS: dict[str, Callable[..., dict[str, Figure]]] = {
     "request_handling": request_handling.run,
     "matcher": matcher.run,
     "rehearsal": rehearsal.run,
+    "abuse": abuse.run,
 }
 
 

@@ -15,7 +15,6 @@ import json
 import sys
 import threading
 import types
-import urllib.request
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone

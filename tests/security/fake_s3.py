@@ -15,11 +15,14 @@ from collections import Counter
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
 
-from skill.cert_fetch import ChainFetcher
 from tests.signing import _key, make_certificate, pem
+
+if TYPE_CHECKING:
+    from skill.cert_fetch import ChainFetcher
 
 S3_HOST = "s3.amazonaws.com"
 
@@ -65,6 +68,8 @@ class FakeS3:
 
     def fetcher(self, deadline_seconds: float = 2.0) -> ChainFetcher:
         """The production fetcher, resolving S3 to this server and trusting its root."""
+        from skill.cert_fetch import ChainFetcher
+
         context = ssl.create_default_context(cafile=str(self.root_file))
         return ChainFetcher(resolve=lambda host, port: ("127.0.0.1", self.port),
                             ssl_context=context, deadline_seconds=deadline_seconds)
@@ -85,20 +90,21 @@ class FakeS3:
             def log_message(self, format: str, *args: object) -> None:
                 return None
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
+                path = self.path.split("?")[0]  # as S3 does: a query names the same object
                 with fake._lock:
-                    fake.counts[self.path] += 1
-                if self.path in fake.hangs:
+                    fake.counts[path] += 1
+                if path in fake.hangs:
                     fake.released.wait(30)
-                if self.path in fake.redirects:
+                if path in fake.redirects:
                     self.send_response(302)
-                    self.send_header("Location", fake.redirects[self.path])
+                    self.send_header("Location", fake.redirects[path])
                     self.send_header("Content-Length", "0")
                     self.end_headers()
-                elif self.path in fake.drips:
+                elif path in fake.drips:
                     self._drip()
-                elif self.path in fake.chains:
-                    self._send(fake.chains[self.path])
+                elif path in fake.chains:
+                    self._send(fake.chains[path])
                 else:
                     self.send_error(404)
 
