@@ -113,6 +113,19 @@ def test_dev_mode_serves_loopback_peers(dev_client: FlaskClient, peer: str) -> N
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("headers, status", [
+    ({**JSON, "Origin": "https://evil.example"}, 403),
+    ({"Content-Type": "text/plain"}, 415),
+    ({**JSON, "Forwarded": "for=203.0.113.9"}, 403),
+])
+def test_dev_mode_refuses_pages_and_proxies_in_process(
+    dev_client: FlaskClient, headers: dict[str, str], status: int
+) -> None:
+    """The same rules as through gunicorn above, whatever server runs the app."""
+    body = dumps(Device(SettableClock(EVENING)).launch())
+    assert dev_client.post("/alexa", data=body, headers=headers).status_code == status
+
+
 def test_dev_mode_accepts_its_own_origin(dev_client: FlaskClient) -> None:
     body = dumps(Device(SettableClock(EVENING)).launch())
     response = dev_client.post("/alexa", data=body,
