@@ -13,6 +13,7 @@ Bounded everywhere an unsigned request could push:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -98,11 +99,12 @@ class SigningKeyCache:
         """The validated signing key for ``url``; reads, fetches and validates when needed."""
         cert_url = url if isinstance(url, CertUrl) else parse_cert_url(url)
         now = self._clock()
-        with self._lock:
-            trusted = self._keys.get(cert_url)
-            if trusted is not None and trusted.valid_at(now):
+        trusted = self._keys.get(cert_url)  # the warm path takes no lock
+        if trusted is not None and trusted.valid_at(now):
+            with contextlib.suppress(KeyError):  # evicted meanwhile: still valid to use
                 self._keys.move_to_end(cert_url)
-                return trusted.key
+            return trusted.key
+        with self._lock:
             self._refuse_while_backing_off(cert_url)
             flight = self._flights.get(cert_url)
             leader = flight is None

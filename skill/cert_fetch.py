@@ -100,8 +100,8 @@ class ChainFetcher:
         try:
             response.begin()
             if response.status != 200:
-                raise FetchError(f"certificate host answered {response.status} "
-                                 "(redirects are not followed)")
+                followed = " (redirects are not followed)" if 300 <= response.status < 400 else ""
+                raise FetchError(f"certificate host answered {response.status}{followed}")
             body = response.read()
         except HTTPException as error:
             raise FetchError(f"certificate host sent a broken answer ({type(error).__name__})"
