@@ -39,7 +39,8 @@ class FakeS3:
         self.counts: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._tls_files(folder, now)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        handler = type("Handler", (S3Handler,), {"fake": self})
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(self.cert_file, self.key_file)
@@ -83,49 +84,50 @@ class FakeS3:
         self.server.shutdown()
         self.server.server_close()
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:
-                return None
+class S3Handler(BaseHTTPRequestHandler):
+    """Answers as the ``fake`` it belongs to says, path by path."""
 
-            def do_GET(self) -> None:
-                path = self.path.split("?")[0]  # as S3 does: a query names the same object
-                with fake._lock:
-                    fake.counts[path] += 1
-                if path in fake.hangs:
-                    fake.released.wait(30)
-                if path in fake.redirects:
-                    self.send_response(302)
-                    self.send_header("Location", fake.redirects[path])
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                elif path in fake.drips:
-                    self._drip()
-                elif path in fake.chains:
-                    self._send(fake.chains[path])
-                else:
-                    self.send_error(404)
+    fake: FakeS3
 
-            def _send(self, body: bytes) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/x-pem-file")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+    def log_message(self, format: str, *args: object) -> None:
+        return None
 
-            def _drip(self) -> None:
-                """One byte every 0.1 s, for up to 30 s: never done within any deadline."""
-                self.send_response(200)
-                self.send_header("Content-Length", "100000")
-                self.end_headers()
-                try:
-                    for _ in range(300):
-                        self.wfile.write(b"-")
-                        self.wfile.flush()
-                        time.sleep(0.1)
-                except OSError:
-                    return  # the fetcher gave up and closed the connection
+    def do_GET(self) -> None:
+        fake = self.fake
+        path = self.path.split("?")[0]  # as S3 does: a query names the same object
+        with fake._lock:
+            fake.counts[path] += 1
+        if path in fake.hangs:
+            fake.released.wait(30)
+        if path in fake.redirects:
+            self.send_response(302)
+            self.send_header("Location", fake.redirects[path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif path in fake.drips:
+            self._drip()
+        elif path in fake.chains:
+            self._send(fake.chains[path])
+        else:
+            self.send_error(404)
 
-        return Handler
+    def _send(self, body: bytes) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-pem-file")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _drip(self) -> None:
+        """One byte every 0.1 s, for up to 30 s: never done within any deadline."""
+        self.send_response(200)
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        try:
+            for _ in range(300):
+                self.wfile.write(b"-")
+                self.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
+            return  # the fetcher gave up and closed the connection

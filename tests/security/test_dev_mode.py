@@ -117,6 +117,9 @@ def test_dev_mode_serves_loopback_peers(dev_client: FlaskClient, peer: str) -> N
     ({**JSON, "Origin": "https://evil.example"}, 403),
     ({"Content-Type": "text/plain"}, 415),
     ({**JSON, "Forwarded": "for=203.0.113.9"}, 403),
+    # DNS rebinding: the page's own name for 127.0.0.1, and its own origin
+    ({**JSON, "Host": "rebound.example:5000", "Origin": "http://rebound.example:5000"}, 403),
+    ({**JSON, "Host": "rebound.example"}, 403),
 ])
 def test_dev_mode_refuses_pages_and_proxies_in_process(
     dev_client: FlaskClient, headers: dict[str, str], status: int
@@ -124,6 +127,14 @@ def test_dev_mode_refuses_pages_and_proxies_in_process(
     """The same rules as through gunicorn above, whatever server runs the app."""
     body = dumps(Device(SettableClock(EVENING)).launch())
     assert dev_client.post("/alexa", data=body, headers=headers).status_code == status
+
+
+@pytest.mark.parametrize("host", ["localhost", "localhost:5000", "127.0.0.1:5000",
+                                  "[::1]:5000", "[::1]", "127.0.0.2"])
+def test_dev_mode_answers_to_loopback_host_names(dev_client: FlaskClient, host: str) -> None:
+    body = dumps(Device(SettableClock(EVENING)).launch())
+    response = dev_client.post("/alexa", data=body, headers={**JSON, "Host": host})
+    assert response.status_code == 200
 
 
 def test_dev_mode_accepts_its_own_origin(dev_client: FlaskClient) -> None:
