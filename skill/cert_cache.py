@@ -42,6 +42,7 @@ MAX_KEYS = 16
 MAX_FILES = 8
 MAX_FAILURES = 1024
 MAX_FETCHES_IN_FLIGHT = 4
+"""Fetches one process runs at once; a request needing a fifth gets 400 at once."""
 BACKOFF_SECONDS = 60.0
 WAIT_SECONDS = 5.0
 
@@ -52,6 +53,10 @@ Fetch = Callable[[CertUrl], bytes]
 def cache_file_name(url: str) -> str:
     """The file a chain for ``url`` is kept in: lowercase SHA-256 hex of the URL + .pem."""
     return hashlib.sha256(url.encode("utf-8")).hexdigest() + ".pem"
+
+
+class Busy(VerificationException):  # type: ignore[misc]
+    """Refused for want of a free fetch slot: not remembered against the URL."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,8 @@ class SigningKeyCache:
             return flight.key.key
         except VerificationException as error:
             flight.error = str(error)
-            self._record_failure(cert_url, flight.error)
+            if not isinstance(error, Busy):  # a busy moment says nothing about the URL
+                self._record_failure(cert_url, flight.error)
             raise
         finally:
             with self._lock:
@@ -172,7 +178,7 @@ class SigningKeyCache:
 
     def _fetch_once(self, url: CertUrl) -> bytes:
         if not self._fetch_slots.acquire(blocking=False):
-            raise VerificationException("too many certificate fetches in progress")
+            raise Busy("too many certificate fetches in progress")
         try:
             return self._fetch(url)
         except (OSError, ValueError, HTTPException) as error:

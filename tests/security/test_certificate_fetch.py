@@ -218,3 +218,32 @@ def test_a_failed_url_is_tried_again_after_the_back_off(authority: TestAuthority
     now[0] = 61.0
     keys.key_for(url)
     assert fake_s3.counts["/echo.api/later.pem"] == 2
+
+
+def test_at_most_four_fetches_at_once_and_a_busy_refusal_is_not_held_against_the_url(
+    authority: TestAuthority, fake_s3: FakeS3, tmp_path: Path
+) -> None:
+    # A long deadline: the four hanging fetches must hold their slots until released.
+    keys = SigningKeyCache(load_trust_store(str(authority.ca_bundle)), lambda: EVENING,
+                           cache_dir=str(tmp_path / "certs"),
+                           fetch=fake_s3.fetcher(deadline_seconds=60))
+    hanging = [f"{S3}/echo.api/hang-{n}.pem" for n in range(4)]
+    for url in hanging:
+        fake_s3.hangs.add(parse_cert_url(url).path)
+    threads = [threading.Thread(target=lambda u=url: pytest.raises(Exception, keys.key_for, u))
+               for url in hanging]
+    for thread in threads:
+        thread.start()
+    for _ in range(3000):  # every slot is taken once S3 has seen four requests
+        if fake_s3.fetches() == 4:
+            break
+        threading.Event().wait(0.01)
+    assert fake_s3.fetches() == 4
+    with pytest.raises(Exception, match="too many certificate fetches"):
+        keys.key_for(CERT_URL)
+    assert fake_s3.counts[CHAIN_PATH] == 0
+    fake_s3.released.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    keys.key_for(CERT_URL)  # not backing off: the refusal was about the moment, not the URL
+    assert fake_s3.counts[CHAIN_PATH] == 1
