@@ -16,7 +16,7 @@ import pytest
 from skill.cert_cache import SigningKeyCache, cache_file_name
 from skill.cert_fetch import FetchError
 from skill.cert_url import parse_cert_url
-from skill.verify import load_trust_store
+from skill.verify import VerificationException, load_trust_store
 from tests.conftest import EVENING
 from tests.envelopes import dumps
 from tests.security.conftest import CHAIN_PATH, Served
@@ -211,7 +211,7 @@ def test_a_failed_url_is_tried_again_after_the_back_off(authority: TestAuthority
                            backoff_seconds=60, monotonic=lambda: now[0])
     url = f"{S3}/echo.api/later.pem"
     for _ in range(5):
-        with pytest.raises(Exception, match="could not fetch"):
+        with pytest.raises(VerificationException, match="could not fetch"):
             keys.key_for(url)
     assert fake_s3.counts["/echo.api/later.pem"] == 1
     fake_s3.chains["/echo.api/later.pem"] = fake_s3.chains[CHAIN_PATH]
@@ -230,8 +230,15 @@ def test_at_most_four_fetches_at_once_and_a_busy_refusal_is_not_held_against_the
     hanging = [f"{S3}/echo.api/hang-{n}.pem" for n in range(4)]
     for url in hanging:
         fake_s3.hangs.add(parse_cert_url(url).path)
-    threads = [threading.Thread(target=lambda u=url: pytest.raises(Exception, keys.key_for, u))
-               for url in hanging]
+    refused: list[str] = []
+
+    def ask(url: str) -> None:
+        try:
+            keys.key_for(url)
+        except VerificationException as error:
+            refused.append(str(error))
+
+    threads = [threading.Thread(target=ask, args=(url,)) for url in hanging]
     for thread in threads:
         thread.start()
     for _ in range(3000):  # every slot is taken once S3 has seen four requests
@@ -239,11 +246,12 @@ def test_at_most_four_fetches_at_once_and_a_busy_refusal_is_not_held_against_the
             break
         threading.Event().wait(0.01)
     assert fake_s3.fetches() == 4
-    with pytest.raises(Exception, match="too many certificate fetches"):
+    with pytest.raises(VerificationException, match="too many certificate fetches"):
         keys.key_for(CERT_URL)
     assert fake_s3.counts[CHAIN_PATH] == 0
     fake_s3.released.set()
     for thread in threads:
         thread.join(timeout=30)
+    assert len(refused) == 4  # released into a 404 each
     keys.key_for(CERT_URL)  # not backing off: the refusal was about the moment, not the URL
     assert fake_s3.counts[CHAIN_PATH] == 1
