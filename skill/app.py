@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
@@ -37,15 +37,18 @@ DEV_WARNING = (
 
 def create_app(
     config: Mapping[str, Any] | None = None, *, clock: Clock = system_clock,
-    store: HouseholdStore | None = None, cert_fetch: CertFetch | None = None,
-    require_skill_id: bool = True,
+    store: HouseholdStore | None = None, alexa_stand_ins: Iterable[str] = (),
+    cert_fetch: CertFetch | None = None, require_skill_id: bool = True,
 ) -> Flask:
     """Build the app from settings (defaults, then PORCHLIGHT_* variables, then ``config``).
 
-    ``store`` replaces the one the database URL names (tests, embedding); ``cert_fetch``
-    the certificate fetcher (tests: a fake S3 on loopback). Without a skill id the app
-    refuses to start (ValueError) unless in dev mode, PORCHLIGHT_ALLOW_ANY_SKILL is set, or
-    the caller warns about it itself (``require_skill_id=False``: `porchlight serve`).
+    ``store`` replaces the one the database URL names (tests, embedding).
+    ``alexa_stand_ins``: hosts of local stand-ins for Alexa's APIs the skill may send a
+    request's access token to (tests); in production only Alexa's own hosts get it.
+    ``cert_fetch``: the certificate fetcher (tests: a fake S3 on loopback). Without a skill
+    id the app refuses to start (ValueError) unless in dev mode, PORCHLIGHT_ALLOW_ANY_SKILL
+    is set, or the caller warns about it itself (``require_skill_id=False``: `porchlight
+    serve`).
     """
     from skill import dev_guard, web
     from skill.builder import build_skill
@@ -58,7 +61,7 @@ def create_app(
     check_skill_id(settings, required=require_skill_id)
     verifiers = request_verifiers(settings, clock, cert_fetch)
     store = store or store_from_settings(settings)
-    skill = build_skill(store, settings, clock)
+    skill = build_skill(store, settings, clock, stand_ins=alexa_stand_ins)
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes

@@ -13,6 +13,8 @@ from skill.conversation.state import HISTORY_DAYS_KEPT, Declined, Household, Pro
 
 RECENTLY_USED = timedelta(days=60)
 CLOSENESS = "closeness-affection"
+HINT_FIRST_PROMPTS = 3
+HINT_EVERY = 10
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,16 @@ def tonights_prompt_id(household: Household, evening: date) -> str | None:
     return None if declined else prompt_id
 
 
+def hint_due(household: Household) -> bool:
+    """Say how to go on after the next prompt: for the first few, then one in ten.
+
+    Decided from the prompt history the household already has (no new data): couples
+    learn "another one" and "not now" quickly, and a hint every night sounds like a form.
+    """
+    heard = len(household.history)
+    return heard < HINT_FIRST_PROMPTS or heard % HINT_EVERY == 0
+
+
 def select_prompt(
     library: Sequence[Prompt],
     household: Household,
@@ -68,7 +80,7 @@ def select_prompt(
         if p.level <= ceiling
         and p.id not in held_back
         and not (p.topics & off_limits)
-        and (household.closeness_opt_in or p.category != CLOSENESS)
+        and (household.closeness or p.category != CLOSENESS)
     ]
     last_used = {use.prompt_id: use.at for use in household.history}
     fresh = [p for p in allowed if p.id not in last_used or now - last_used[p.id] >= RECENTLY_USED]
