@@ -40,13 +40,16 @@ def build_handler(clock: Clock | None = None) -> Handler:
     from skill.config import load_settings
     from skill.conversation.clock import system_clock
     from skill.storage import store_from_settings
+    from skill.web import check_envelope
 
     settings = load_settings()
     skill = build_skill(store_from_settings(settings), settings, clock or system_clock)
     skill.skill_id = settings.skill_id  # the SDK refuses envelopes for any other skill
 
     def answer(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        envelope = skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
+        body = json.dumps(event)
+        check_envelope(body)  # the endpoint's shape check: InvalidEnvelope (a ValueError)
+        envelope = skill.serializer.deserialize(body, RequestEnvelope)
         response: dict[str, Any] = skill.serializer.serialize(
             skill.invoke(request_envelope=envelope, context=context))
         return response

@@ -71,6 +71,10 @@ def check_envelope(body: str) -> dict[str, Any]:
     for name in ("session", "context"):
         if name in envelope and not isinstance(envelope[name], dict):
             raise InvalidEnvelope(f"'{name}' must be an object")
+    # Alexa sends context.System with every request; the skill reads it on every request
+    # (the API endpoint and token), so an envelope without it is not one Alexa sent.
+    if not isinstance(envelope.get("context", {}).get("System"), dict):
+        raise InvalidEnvelope("an Alexa request envelope needs 'context' with 'System'")
     return envelope
 
 

@@ -196,7 +196,7 @@ def test_no_chosen_prompt_breaks_a_boundary(
     ceiling = min(level, rules.level_cap(agreed, now, NEW_YORK))
     chosen = select_prompt(LIBRARY, house, now, ceiling=ceiling, seed=seed)
     fitting = [p for p in LIBRARY if p.level <= ceiling and not (p.topics & agreed.off_limits)
-               and (house.closeness_opt_in or p.category != CLOSENESS)]
+               and (house.closeness or p.category != CLOSENESS)]
     if chosen is None:
         # Choosing nothing is right only when nothing fits (no history or declines here);
         # it used to pass unchecked (issue 12), so a selector that gave up passed too.
