@@ -9,14 +9,15 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from skill.conversation.clock import SettableClock
-from tests.envelopes import SKILL_ID, Device, dumps
+from tests.envelopes import Device, dumps
 from tests.security.conftest import Served, post
 from tests.servers import ROOT, Server, free_port, server_environment, start_gunicorn
 from tests.signing import TestAuthority
@@ -47,8 +48,6 @@ def gunicorn(tmp_path_factory: pytest.TempPathFactory, authority: TestAuthority
 
 def real_time_device() -> Device:
     """gunicorn runs on the real clock, so its envelopes carry the real time."""
-    from datetime import UTC, datetime
-
     return Device(lambda: datetime.now(UTC))
 
 
@@ -135,16 +134,13 @@ def test_porchlight_serve_answers_while_slow_clients_hold_connections(
 
 
 def wait_until_up(server: Server) -> None:
-    import time
-
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and server.process.poll() is None:
         try:
             if server.get("/healthz")[0] == 200:
                 return
         except OSError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     raise AssertionError("porchlight serve did not start:\n" + server.log.read_text()[-2000:])
 
-
-__all__ = ["SKILL_ID", "SettableClock"]
