@@ -57,6 +57,8 @@ class RehearsalDevice:
         self.locale = locale
         self.skill_id = skill_id
         self.session: dict[str, Any] | None = None
+        self.interfaces: dict[str, Any] = {}
+        """supportedInterfaces: none, as an Echo Dot; the web page adds APL (an Echo Show)."""
 
     @property
     def in_session(self) -> bool:
@@ -114,7 +116,7 @@ class RehearsalDevice:
         system: dict[str, Any] = {
             "application": {"applicationId": self.skill_id},
             "user": {"userId": self.user_id},
-            "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
+            "device": {"deviceId": self.device_id, "supportedInterfaces": dict(self.interfaces)},
             "apiEndpoint": self.api_endpoint,
             "apiAccessToken": "rehearsal." + uuid.uuid5(uuid.NAMESPACE_URL, self.user_id).hex,
         }
