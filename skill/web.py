@@ -102,11 +102,13 @@ def read_body(limit: int) -> bytes:
     so a longer one is refused too instead of being cut short and served.
     """
     length = request.content_length
-    if length is not None and length > limit:
-        raise RequestEntityTooLarge()
-    if length is None and "wsgi.input_terminated" not in request.environ:
+    if length is not None:
+        if length > limit:
+            raise RequestEntityTooLarge()
+        return request.get_data(cache=False)  # werkzeug reads exactly Content-Length bytes
+    if "wsgi.input_terminated" not in request.environ:
         return b""  # no length and no terminated stream: nothing can be read safely
-    stream = request.stream if length is not None else request.environ["wsgi.input"]
+    stream = request.environ["wsgi.input"]
     chunks: list[bytes] = []
     total = 0
     while total <= limit:
