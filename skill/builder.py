@@ -38,7 +38,9 @@ def build_skill_builder(
     for handler in (
         builtins.SessionEndedHandler(),
         data.SkillDisabledHandler(),
-        safety.CrisisHandler(services),
+        safety.ScreenedWordsHandler(services),
+        safety.SafetyIntentHandler(services),
+        safety.NumberAgainHandler(services),
         consent.NotNowHandler(services),
         safety.OverwhelmedHandler(services),
         consent.PauseHandler(services),
@@ -67,12 +69,14 @@ def build_skill_builder(
         data.ForgetEverythingHandler(services),
         data.ForgetAnswerHandler(services),
         builtins.HelpHandler(services),
+        builtins.RepeatHandler(services),
         builtins.GoodbyeHandler(services),
         builtins.NoThanksHandler(services),
         builtins.FallbackHandler(services),
         builtins.UnhandledRequestHandler(),
     ):
         builder.add_request_handler(handler)
+    builder.add_global_response_interceptor(builtins.RememberSpeechInterceptor())
     builder.add_exception_handler(builtins.StoreUnavailableExceptionHandler())
     builder.add_exception_handler(builtins.ApologyExceptionHandler())
     return builder
