@@ -177,7 +177,6 @@ class Endpoint:
 
 def measure(locale: str, endpoint: Endpoint | None) -> dict[str, Any]:
     """Rates for one locale: through the matcher, and through ``endpoint`` when given."""
-    matcher = matcher_for(locale)
     result: dict[str, Any] = {}
     for way in ("matcher", "endpoint") if endpoint else ("matcher",):
         categories: dict[str, dict[str, Tally]] = {}
@@ -262,8 +261,8 @@ def report(results: Mapping[str, Mapping[str, Any]]) -> str:
                              f"| {other.hits}/{other.total} |")
     lines += ["", "Misses (phrasing -> what it got):"]
     for locale, ways in results.items():
-        misses = Counter()  # type: Counter[tuple[str, str, str]]
-        for way, found in ways.items():
+        misses: Counter[tuple[str, str, str]] = Counter()
+        for found in ways.values():
             for tier in ("crisis", "distress"):
                 for text, kind in tier_rate(found["categories"], tier).misses:
                     misses[(tier, text, kind)] += 1

@@ -199,7 +199,8 @@ class Matcher:
             for slot in intent.get("slots") or ():
                 if not isinstance(slot, Mapping):
                     continue
-                compiled = (_compile(name, str(text), declared) for text in slot.get("samples") or ())
+                texts = slot.get("samples") or ()
+                compiled = (_compile(name, str(text), declared) for text in texts)
                 found[(name, str(slot.get("name")))] = [c for c in compiled if c is not None]
         return found
 
