@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench bench-smoke bench-tools fuzz clean
+.PHONY: install run test lint bench bench-smoke bench-tools fuzz clean safety-report
 
 install: $(STAMP)
 
@@ -27,6 +27,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest --cov=skill --cov=interaction_model --cov=local_tts --cov-report=term-missing:skip-covered --cov-fail-under=90
 	$(MAKE) bench-smoke
+
+# The safety net's rates on held-out phrasings, per locale and category (docs/safety.md).
+safety-report: $(STAMP)
+	$(BIN)/python -m benchmarks.safety
 
 lint: $(STAMP)
 	$(BIN)/ruff check skill interaction_model local_tts tests benchmarks

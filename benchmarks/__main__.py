@@ -6,8 +6,9 @@
     python -m benchmarks --out FILE        write the results somewhere else
                                            (--smoke and --only write to a temporary file)
 
-Benchmarks: http, breakdown, verification, cold_start, request_handling, matcher, rehearsal
-(and request_handling_postgres when PORCHLIGHT_BENCH_DATABASE_URL names a server).
+Benchmarks: http, breakdown, verification, cold_start, request_handling, matcher, rehearsal,
+safety (the safety net's held-out rates, in percent, not times), and
+request_handling_postgres when PORCHLIGHT_BENCH_DATABASE_URL names a server.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from benchmarks import (
     matcher,
     rehearsal,
     request_handling,
+    safety,
     verification,
 )
 from benchmarks.stats import Figure, figure, markdown
@@ -45,6 +47,7 @@ BENCHMARKS: dict[str, Callable[..., dict[str, Figure]]] = {
     "request_handling": request_handling.run,
     "matcher": matcher.run,
     "rehearsal": rehearsal.run,
+    "safety": safety.run,
 }
 
 
