@@ -222,7 +222,12 @@ def tier_rate(categories: Mapping[str, Mapping[str, Tally]], tier: str,
 
 
 def report(results: Mapping[str, Mapping[str, Any]]) -> str:
-    """The rates as Markdown: per locale and way, then per category, then every miss."""
+    """The rates as Markdown: per locale and way, per round, per category, then every miss."""
+    return "\n".join([*_headline(results), *_by_round(results), *_by_category(results),
+                      *_misses(results)])
+
+
+def _headline(results: Mapping[str, Mapping[str, Any]]) -> list[str]:
     lines = ["| locale | through | crisis -> crisis | distress -> distress or crisis | "
              "unrelated answers | false alarms |", "|---|---|---|---|---|---|"]
     for locale, ways in results.items():
@@ -235,10 +240,14 @@ def report(results: Mapping[str, Mapping[str, Any]]) -> str:
                          f"({distress.rate:.1%}) | {len(found['unrelated'])} | "
                          f"{alarms.total - alarms.hits}/{alarms.total} "
                          f"({1 - alarms.rate:.1%}) |")
-    lines += ["", "Current rates by round (each round's first measurement, before the screen "
-              "was adjusted to it, is in docs/safety.md):", "",
-              "| locale | round | crisis -> crisis | distress -> distress or crisis |",
-              "|---|---|---|---|"]
+    return lines
+
+
+def _by_round(results: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    lines = ["", "Current rates by round (each round's first measurement, before the screen "
+             "was adjusted to it, is in docs/safety.md):", "",
+             "| locale | round | crisis -> crisis | distress -> distress or crisis |",
+             "|---|---|---|---|"]
     for locale, ways in results.items():
         found = ways.get("endpoint", ways["matcher"])
         for name in ROUNDS:
@@ -251,15 +260,23 @@ def report(results: Mapping[str, Mapping[str, Any]]) -> str:
     lines += ["", f"Ordinary near-misses (tests/data/safety_ordinary.yaml, screen alone): "
               f"{len(near)} of {len(near_miss_phrasings())} read as crisis or distress"
               + (": " + "; ".join(f'"{t}"' for t in near) if near else "")]
-    lines += ["", "| locale | tier | category | rate (matcher) | rate (endpoint) |",
-              "|---|---|---|---|---|"]
+    return lines
+
+
+def _by_category(results: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    lines = ["", "| locale | tier | category | rate (matcher) | rate (endpoint) |",
+             "|---|---|---|---|---|"]
     for locale, ways in results.items():
         for tier, sets in ways["matcher"]["categories"].items():
             for category, tally in sets.items():
                 other = ways.get("endpoint", ways["matcher"])["categories"][tier][category]
                 lines.append(f"| {locale} | {tier} | {category} | {tally.hits}/{tally.total} "
                              f"| {other.hits}/{other.total} |")
-    lines += ["", "Misses (phrasing -> what it got):"]
+    return lines
+
+
+def _misses(results: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    lines = ["", "Misses (phrasing -> what it got):"]
     for locale, ways in results.items():
         misses: Counter[tuple[str, str, str]] = Counter()
         for found in ways.values():
@@ -268,9 +285,9 @@ def report(results: Mapping[str, Mapping[str, Any]]) -> str:
                     misses[(tier, text, kind)] += 1
             for text, kind in found["ordinary"].misses:
                 misses[("false alarm", text, kind)] += 1
-        for (tier, text, kind), _ in sorted(misses.items()):
+        for tier, text, kind in sorted(misses):
             lines.append(f"- {locale} {tier}: \"{text}\" -> {kind}")
-    return "\n".join(lines)
+    return lines
 
 
 def run_all(locales: tuple[str, ...] = LOCALES, *, endpoint: bool = True
