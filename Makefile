@@ -33,7 +33,7 @@ safety-report: $(STAMP)
 	$(BIN)/python -m benchmarks.safety
 
 lint: $(STAMP)
-	$(BIN)/ruff check skill interaction_model local_tts tests benchmarks
+	$(BIN)/ruff check skill interaction_model local_tts tests benchmarks scripts
 	$(BIN)/mypy
 
 # Benchmarks (benchmarks/README.md): wrk generates the HTTP load; the SDK's stock request

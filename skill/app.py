@@ -34,6 +34,7 @@ def create_app(
     from skill import web
     from skill.builder import build_skill
     from skill.logs import UserHasher, configure_logging
+    from skill.public_pages import blueprint as public_pages
     from skill.storage import store_from_settings
 
     settings = load_settings(config)
@@ -44,6 +45,7 @@ def create_app(
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.register_blueprint(public_pages)  # /privacy and /icons, for the store listing
     app.extensions["porchlight.settings"] = settings
     app.extensions["porchlight.store"] = store
     app.extensions["porchlight.skill"] = skill

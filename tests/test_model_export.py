@@ -66,7 +66,7 @@ def test_privacy_and_compliance_answers(tmp_path: Path) -> None:
     manifest = build_manifest(ENDPOINT, "self-signed", "https://porch.example.org/privacy")
     privacy = manifest["manifest"]["privacyAndCompliance"]
     assert privacy["isChildDirected"] is False and privacy["containsAds"] is False
-    assert privacy["usesPersonalInfo"] is False and privacy["allowsPurchases"] is False
+    assert privacy["usesPersonalInfo"] is True and privacy["allowsPurchases"] is False
     assert privacy["locales"]["en-US"] == {"privacyPolicyUrl": "https://porch.example.org/privacy"}
     endpoint = manifest["manifest"]["apis"]["custom"]["endpoint"]
     assert endpoint["sslCertificateType"] == "SelfSigned"
@@ -102,7 +102,7 @@ def test_example_phrases_must_be_understood(monkeypatch: pytest.MonkeyPatch) -> 
 def test_a_locale_without_a_listing_uses_the_default_words(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(export, "check_example_phrases", lambda locale, phrases: None)
+    monkeypatch.setattr(export, "check_example_phrases", lambda *arguments: None)
     publishing = export.load_publishing()
     listing = export.locale_listing(publishing, "en-GB")
     assert listing["name"] == "Porch Light"
