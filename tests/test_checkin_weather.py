@@ -99,3 +99,11 @@ def test_a_one_shot_weather_word_needs_no_question(alexa: Alexa, device: Device)
     shifted = alexa.send(device, device.intent("WeatherWordIntent", {"weather": "cloudy"},
                                                one_shot=True))
     assert "shift" in speech(shifted) and "directives" not in shifted["response"]
+
+
+def test_the_word_is_asked_for_once_then_next_moves_on(alexa: Alexa, device: Device) -> None:
+    to_weather(alexa, device)
+    asked = alexa.send(device, device.intent("NextStepIntent", one_shot=True))
+    assert elicits_the_weather(asked)
+    later = alexa.send(device, device.intent("NextStepIntent", one_shot=True))
+    assert "shift" in speech(later)

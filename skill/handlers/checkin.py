@@ -25,6 +25,8 @@ from skill.handlers.consent import withdraw
 from skill.handlers.reminders import offer_reminder_at_close
 
 WEATHER_SLOT = "weather"
+WEATHER_ASKED = "weather-word"
+"""``last_spoken.ref`` once the weather word was asked for."""
 STEP_LINES = {step: f"checkin_{step.value.replace('-', '_')}" for step in CheckInStep}
 
 
@@ -43,8 +45,11 @@ def speak_step(turn: Turn, household: Household, current: CheckIn, intro: str = 
 
 
 def ask_weather_word(turn: Turn, current: CheckIn) -> Response:
-    """ "What's your weather word?": a question, with a reprompt, eliciting the slot."""
-    turn.save(replace(turn.household, checkin=replace(current, updated_at=turn.now)))
+    """ "What's your weather word?": a question, with a reprompt, eliciting the slot. Asked
+    once: the next "next" moves on, in this session or a later one."""
+    asked = Spoken(kind=Declined.CHECKIN, ref=WEATHER_ASKED, evening=turn.evening)
+    turn.save(replace(turn.household, checkin=replace(current, updated_at=turn.now),
+                      last_spoken=asked))
     turn.set_offer(Offer.WEATHER_WORD)
     slot = Slot(name=WEATHER_SLOT, confirmation_status=SlotConfirmationStatus.NONE)
     intent = Intent(name="WeatherWordIntent", slots={WEATHER_SLOT: slot},
@@ -92,7 +97,9 @@ class NextStepHandler(TurnHandler):
         current = active_checkin(turn)
         if current is None:
             return turn.end(turn.line("checkin_none"))
-        if current.step is CheckInStep.WEATHER and turn.offer is None:
+        spoken = turn.household.last_spoken
+        asked = spoken is not None and spoken.ref == WEATHER_ASKED
+        if current.step is CheckInStep.WEATHER and turn.offer is None and not asked:
             return ask_weather_word(turn, current)
         return speak_step(turn, turn.household, checkin.advance(current, turn.now))
 
