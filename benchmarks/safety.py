@@ -42,6 +42,14 @@ honest figure of how the screen generalises; docs/safety.md keeps those figures.
 ORDINARY_NEAR_MISSES = DATA / "safety_ordinary.yaml"
 
 
+def fresh(locale: str) -> dict[str, list[str]]:
+    """The fresh round: {"crisis": [...], "distress": [...]}, written after every adjustment
+    of the screen, measured and reported, never used to adjust it nor held to the targets."""
+    raw: dict[str, Any] = yaml.safe_load((HELDOUT / f"{locale}.yaml").read_text("utf-8"))
+    found = raw.get("fresh") or {}
+    return {tier: [str(t) for t in found.get(tier) or ()] for tier in ("crisis", "distress")}
+
+
 def heldout(locale: str) -> dict[str, dict[str, list[str]]]:
     """{"crisis": {category: phrasings}, "distress": {...}}; a flat list is one category,
     and the second round is the category ``round_2``."""
@@ -192,7 +200,14 @@ def measure(locale: str, endpoint: Endpoint | None) -> dict[str, Any]:
         alarms = Tally()
         for text, kind in _kinds(locale, ordinary_phrasings(), way, endpoint):
             alarms.add(text, kind, kind not in ("crisis", "distress"))
-        result[way] = {"categories": categories, "unrelated": unrelated, "ordinary": alarms}
+        new: dict[str, Tally] = {}
+        for tier, texts in fresh(locale).items():
+            wanted = {"crisis"} if tier == "crisis" else {"crisis", "distress"}
+            new[tier] = Tally()
+            for text, kind in _kinds(locale, texts, way, endpoint):
+                new[tier].add(text, kind, kind in wanted)
+        result[way] = {"categories": categories, "unrelated": unrelated, "ordinary": alarms,
+                       "fresh": new}
     return result
 
 
@@ -223,8 +238,20 @@ def tier_rate(categories: Mapping[str, Mapping[str, Tally]], tier: str,
 
 def report(results: Mapping[str, Mapping[str, Any]]) -> str:
     """The rates as Markdown: per locale and way, per round, per category, then every miss."""
-    return "\n".join([*_headline(results), *_by_round(results), *_by_category(results),
-                      *_misses(results)])
+    return "\n".join([*_headline(results), *_fresh(results), *_by_round(results),
+                      *_by_category(results), *_misses(results)])
+
+
+def _fresh(results: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    lines = ["", "Fresh round (written after every adjustment, never used for one: the honest "
+             "figure of how the screen generalises; not held to the targets):", "",
+             "| locale | crisis -> crisis | distress -> distress or crisis |", "|---|---|---|"]
+    for locale, ways in results.items():
+        found = ways.get("endpoint", ways["matcher"])["fresh"]
+        crisis, distress = found["crisis"], found["distress"]
+        lines.append(f"| {locale} | {crisis.hits}/{crisis.total} ({crisis.rate:.1%}) | "
+                     f"{distress.hits}/{distress.total} ({distress.rate:.1%}) |")
+    return lines
 
 
 def _headline(results: Mapping[str, Mapping[str, Any]]) -> list[str]:
@@ -285,6 +312,9 @@ def _misses(results: Mapping[str, Mapping[str, Any]]) -> list[str]:
                     misses[(tier, text, kind)] += 1
             for text, kind in found["ordinary"].misses:
                 misses[("false alarm", text, kind)] += 1
+            for tier, tally in found["fresh"].items():
+                for text, kind in tally.misses:
+                    misses[(f"fresh {tier}", text, kind)] += 1
         for tier, text, kind in sorted(misses):
             lines.append(f"- {locale} {tier}: \"{text}\" -> {kind}")
     return lines
@@ -315,6 +345,8 @@ def run(*, smoke: bool = False) -> dict[str, Any]:
             tally = tier_rate(found["categories"], tier)
             figures[f"safety_{tier}_{locale}"] = figure(
                 [100 * tally.rate], "% safe", target=100 * TARGETS[tier])
+        for tier, tally in found["fresh"].items():
+            figures[f"safety_fresh_{tier}_{locale}"] = figure([100 * tally.rate], "% safe")
         alarms = found["ordinary"]
         figures[f"safety_false_alarms_{locale}"] = figure(
             [100 * (1 - alarms.rate)], "% of ordinary", target=100 * TARGETS["false_alarms"])

@@ -19,6 +19,7 @@ from benchmarks.safety import (
     TARGETS,
     Tally,
     answer_kind,
+    fresh,
     heldout,
     matcher_kind,
     near_miss_alarms,
@@ -47,6 +48,7 @@ def test_each_locale_has_enough_held_out_phrasings_by_category(locale: str) -> N
     assert len(phrasings(locale, "crisis")) >= crisis_floor
     assert len(phrasings(locale, "distress")) >= distress_floor
     assert len(heldout(locale)["crisis"]) >= 3  # by category, not one kind of sentence
+    assert len(fresh(locale)["crisis"]) >= 10 and len(fresh(locale)["distress"]) >= 5
 
 
 def test_no_held_out_phrasing_is_in_any_model() -> None:
@@ -54,13 +56,15 @@ def test_no_held_out_phrasing_is_in_any_model() -> None:
     samples = {normalise(sample) for locale in interaction_model.locales()
                for texts in interaction_model.samples(locale).values() for sample in texts}
     copied = [(locale, text) for locale in LOCALES for tier in ("crisis", "distress")
-              for text in phrasings(locale, tier) if normalise(text) in samples]
+              for text in [*phrasings(locale, tier), *fresh(locale)[tier]]
+              if normalise(text) in samples]
     assert copied == [], "held-out phrasings found among model samples: remove them there"
 
 
 def test_held_out_phrasings_are_not_repeated_within_a_locale() -> None:
     for locale in LOCALES:
-        texts = [normalise(t) for tier in ("crisis", "distress") for t in phrasings(locale, tier)]
+        texts = [normalise(t) for tier in ("crisis", "distress")
+                 for t in [*phrasings(locale, tier), *fresh(locale)[tier]]]
         assert len(texts) == len(set(texts)), locale
 
 
