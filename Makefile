@@ -30,7 +30,7 @@ test: $(STAMP)
 
 # The safety net's rates on held-out phrasings, per locale and category (docs/safety.md).
 safety-report: $(STAMP)
-	$(BIN)/python -m benchmarks.safety
+	$(BIN)/python -m benchmarks.safety_report
 
 lint: $(STAMP)
 	$(BIN)/ruff check skill interaction_model local_tts tests benchmarks scripts

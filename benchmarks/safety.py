@@ -1,4 +1,5 @@
-"""The safety net's rates on held-out phrasings: `make safety-report`, and a `make bench` figure.
+"""The safety net's rates on held-out phrasings: `make bench` figures, and the measurements
+behind `make safety-report` (benchmarks/safety_report.py).
 
 Each held-out phrasing (tests/data/safety_heldout/<locale>.yaml, never copied into a
 model) goes through the locale's matcher, as rehearsal sends it (the safety screen reads
@@ -11,9 +12,7 @@ check-in step, a settings answer, "that's fine"). False alarms are ordinary phra
 
 from __future__ import annotations
 
-import sys
 import tempfile
-from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,7 +21,8 @@ from typing import Any
 
 import yaml
 
-from interaction_model.matcher import SAFETY_INTENTS, Match, matcher_for
+from interaction_model.matcher import Match, matcher_for
+from interaction_model.thresholds import SAFETY_INTENTS
 from skill.content import content_for
 from skill.content.ssml import to_plain_text
 
@@ -236,90 +236,6 @@ def tier_rate(categories: Mapping[str, Mapping[str, Tally]], tier: str,
     return total
 
 
-def report(results: Mapping[str, Mapping[str, Any]]) -> str:
-    """The rates as Markdown: per locale and way, per round, per category, then every miss."""
-    return "\n".join([*_headline(results), *_fresh(results), *_by_round(results),
-                      *_by_category(results), *_misses(results)])
-
-
-def _fresh(results: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    lines = ["", "Fresh round (written after every adjustment, never used for one: the honest "
-             "figure of how the screen generalises; not held to the targets):", "",
-             "| locale | crisis -> crisis | distress -> distress or crisis |", "|---|---|---|"]
-    for locale, ways in results.items():
-        found = ways.get("endpoint", ways["matcher"])["fresh"]
-        crisis, distress = found["crisis"], found["distress"]
-        lines.append(f"| {locale} | {crisis.hits}/{crisis.total} ({crisis.rate:.1%}) | "
-                     f"{distress.hits}/{distress.total} ({distress.rate:.1%}) |")
-    return lines
-
-
-def _headline(results: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    lines = ["| locale | through | crisis -> crisis | distress -> distress or crisis | "
-             "unrelated answers | false alarms |", "|---|---|---|---|---|---|"]
-    for locale, ways in results.items():
-        for way, found in ways.items():
-            crisis = tier_rate(found["categories"], "crisis")
-            distress = tier_rate(found["categories"], "distress")
-            alarms = found["ordinary"]
-            lines.append(f"| {locale} | {way} | {crisis.hits}/{crisis.total} "
-                         f"({crisis.rate:.1%}) | {distress.hits}/{distress.total} "
-                         f"({distress.rate:.1%}) | {len(found['unrelated'])} | "
-                         f"{alarms.total - alarms.hits}/{alarms.total} "
-                         f"({1 - alarms.rate:.1%}) |")
-    return lines
-
-
-def _by_round(results: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    lines = ["", "Current rates by round (each round's first measurement, before the screen "
-             "was adjusted to it, is in docs/safety.md):", "",
-             "| locale | round | crisis -> crisis | distress -> distress or crisis |",
-             "|---|---|---|---|"]
-    for locale, ways in results.items():
-        found = ways.get("endpoint", ways["matcher"])
-        for name in ROUNDS:
-            crisis = tier_rate(found["categories"], "crisis", name)
-            distress = tier_rate(found["categories"], "distress", name)
-            lines.append(f"| {locale} | {name} | {crisis.hits}/{crisis.total} "
-                         f"({crisis.rate:.1%}) | {distress.hits}/{distress.total} "
-                         f"({distress.rate:.1%}) |")
-    near = near_miss_alarms()
-    lines += ["", f"Ordinary near-misses (tests/data/safety_ordinary.yaml, screen alone): "
-              f"{len(near)} of {len(near_miss_phrasings())} read as crisis or distress"
-              + (": " + "; ".join(f'"{t}"' for t in near) if near else "")]
-    return lines
-
-
-def _by_category(results: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    lines = ["", "| locale | tier | category | rate (matcher) | rate (endpoint) |",
-             "|---|---|---|---|---|"]
-    for locale, ways in results.items():
-        for tier, sets in ways["matcher"]["categories"].items():
-            for category, tally in sets.items():
-                other = ways.get("endpoint", ways["matcher"])["categories"][tier][category]
-                lines.append(f"| {locale} | {tier} | {category} | {tally.hits}/{tally.total} "
-                             f"| {other.hits}/{other.total} |")
-    return lines
-
-
-def _misses(results: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    lines = ["", "Misses (phrasing -> what it got):"]
-    for locale, ways in results.items():
-        misses: Counter[tuple[str, str, str]] = Counter()
-        for found in ways.values():
-            for tier in ("crisis", "distress"):
-                for text, kind in tier_rate(found["categories"], tier).misses:
-                    misses[(tier, text, kind)] += 1
-            for text, kind in found["ordinary"].misses:
-                misses[("false alarm", text, kind)] += 1
-            for tier, tally in found["fresh"].items():
-                for text, kind in tally.misses:
-                    misses[(f"fresh {tier}", text, kind)] += 1
-        for tier, text, kind in sorted(misses):
-            lines.append(f"- {locale} {tier}: \"{text}\" -> {kind}")
-    return lines
-
-
 def run_all(locales: tuple[str, ...] = LOCALES, *, endpoint: bool = True
             ) -> dict[str, dict[str, Any]]:
     """Measure every locale (through the endpoint too, unless ``endpoint`` is False)."""
@@ -351,15 +267,3 @@ def run(*, smoke: bool = False) -> dict[str, Any]:
         figures[f"safety_false_alarms_{locale}"] = figure(
             [100 * (1 - alarms.rate)], "% of ordinary", target=100 * TARGETS["false_alarms"])
     return figures
-
-
-def main() -> int:
-    from skill.logs import configure_logging
-
-    configure_logging(40)
-    print(report(run_all()))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

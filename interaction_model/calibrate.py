@@ -20,15 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from interaction_model.matcher import (
-    CONSEQUENTIAL_INTENTS,
-    FALLBACK_INTENT,
-    SAFETY_INTENTS,
-    Match,
-    Matcher,
-    Thresholds,
-    matcher_for,
-)
+from interaction_model.matcher import FALLBACK_INTENT, Match, Matcher, matcher_for
+from interaction_model.thresholds import CONSEQUENTIAL_INTENTS, SAFETY_INTENTS, Thresholds
 
 GRID = tuple(round(0.4 + 0.025 * step, 3) for step in range(23))
 """Candidate thresholds, 0.40 to 0.95."""
@@ -98,7 +91,7 @@ def cost(cases: Sequence[Case], thresholds: Thresholds) -> tuple[int, int]:
 def _decided(candidate: Match, other: Match | None, thresholds: Thresholds) -> str | None:
     if candidate.is_launch:
         return None
-    if candidate.score < thresholds.needed(candidate):
+    if candidate.score < thresholds.needed(candidate.intent, candidate.score):
         return _decided(other, None, thresholds) if other is not None else FALLBACK_INTENT
     return candidate.intent
 

@@ -21,27 +21,16 @@ from interaction_model.builtins import BUILT_IN_SAMPLES
 from interaction_model.invocation import InvocationStripper
 from interaction_model.slots import BUILT_IN_PARSERS, CustomType, SlotHit, SlotTypes
 from interaction_model.text import tokens
+from interaction_model.thresholds import (
+    CLOSE_THRESHOLD,
+    SAFETY_INTENTS,
+    SAFETY_THRESHOLD,
+    THRESHOLD,
+    Thresholds,
+)
 from interaction_model.tolerant import SLOT_WEIGHT, BagIndex, BagSample, Vocabulary, stem
 
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
-THRESHOLD = 0.525
-"""Lowest tolerant score that still counts as a match (calibrated: interaction_model.calibrate)."""
-CLOSE_THRESHOLD = 0.75
-"""Lowest tolerant score for an intent with a consequence (calibrated the same way)."""
-CONSEQUENTIAL_INTENTS = frozenset({
-    "ForgetEverythingIntent", "StopRemindersIntent", "SetReminderIntent", "SetBoundaryIntent",
-    "RemoveBoundaryIntent", "PauseIntent", "ResumeIntent", "RememberWeatherIntent",
-    "AMAZON.YesIntent", "AMAZON.NoIntent",
-})
-"""Intents that change something (forget data, reminders, boundaries, pauses, a yes or no
-to an offer): a tolerant match selects them only when it is close."""
-SAFETY_THRESHOLD = 0.8
-"""Lowest tolerant score for a safety intent from its samples alone (the screen reads the
-line too); calibrated against false alarms on ordinary phrasings."""
-SAFETY_INTENTS = frozenset({
-    "CrisisIntent", "AbuseIntent", "DangerIntent", "DistressIntent", "NeedHelpIntent",
-})
-"""The intents that give the crisis or distress answer."""
 Screen = Callable[[str], "str | None"]
 """Reads a whole line; returns the safety intent its words call for, or None."""
 UNRESOLVED_SPREAD = 0.4
@@ -102,26 +91,6 @@ class Match:
     @property
     def is_fallback(self) -> bool:
         return self.intent == FALLBACK_INTENT
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """The lowest tolerant scores that still count as a match, by kind of intent."""
-
-    ordinary: float
-    """Any intent without a consequence."""
-    close: float
-    """An intent with a consequence (``CONSEQUENTIAL_INTENTS``)."""
-    safety: float
-    """A safety intent reached from its samples (not from the screen)."""
-
-    def needed(self, found: Match) -> float:
-        """The score ``found`` needs; a sample said word for word always counts."""
-        if found.score >= 1.0:
-            return 0.0
-        if found.intent in CONSEQUENTIAL_INTENTS:
-            return self.close
-        return self.safety if found.intent in SAFETY_INTENTS else self.ordinary
 
 
 @dataclass(frozen=True)
@@ -274,7 +243,7 @@ class Matcher:
         back (intents with a consequence and safety intents need a closer match). A
         safety match that is not close enough gives way to ``other``, judged the same way."""
         thresholds = thresholds or self.thresholds
-        needed = thresholds.needed(found)
+        needed = thresholds.needed(found.intent, found.score)
         if found.score < needed and other is not None:
             return self.decide(other, thresholds)
         if found.score < needed or found.intent == FALLBACK_INTENT:

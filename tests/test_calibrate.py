@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from interaction_model import calibrate
-from interaction_model.matcher import (
+from interaction_model.matcher import recognize
+from interaction_model.thresholds import (
     CLOSE_THRESHOLD,
     CONSEQUENTIAL_INTENTS,
     SAFETY_THRESHOLD,
     THRESHOLD,
     Thresholds,
-    recognize,
 )
 
 

@@ -129,3 +129,13 @@ def test_everyday_words_that_sound_alarming_mostly_pass_the_screen() -> None:
     """A second, harder false-alarm set: "dying to hear it", "I'm afraid not"."""
     alarms = near_miss_alarms()
     assert len(alarms) <= 0.05 * len(near_miss_phrasings()), alarms
+
+
+def test_the_safety_report_shows_rates_rounds_categories_and_misses() -> None:
+    from benchmarks.safety import run_all
+    from benchmarks.safety_report import report
+
+    text = report(run_all(("en-GB",), endpoint=False))
+    for heading in ("| en-GB | matcher |", "Fresh round", "| en-GB | round_2 |",
+                    "| en-GB | crisis | abuse |", "Misses (phrasing -> what it got):"):
+        assert heading in text
