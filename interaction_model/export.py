@@ -35,6 +35,9 @@ from interaction_model.package import (
 CERTIFICATES = {"trusted": "Trusted", "wildcard": "Wildcard", "self-signed": "SelfSigned"}
 """``--certificate`` choices and the manifest's sslCertificateType for each."""
 REMINDERS_PERMISSION = "alexa::alerts:reminders:skill:readwrite"
+PERSON_PERMISSION = "alexa::person_id:read"
+"""Personalization: Alexa tells the skill which voice profile spoke (Hearth and closeness
+need a yes from each partner)."""
 SUBSCRIBED_EVENTS = ("SKILL_ENABLED", "SKILL_DISABLED")
 MAX_EXAMPLE_PHRASES = 3
 ASK_RESOURCES = {"askcliResourcesVersion": "2020-03-31",
@@ -129,7 +132,7 @@ def build_manifest(endpoint: str, certificate: str = "trusted",
         },
         "privacyAndCompliance": privacy,
         "apis": {"custom": {"endpoint": dict(target), "interfaces": [dict(APL_INTERFACE)]}},
-        "permissions": [{"name": REMINDERS_PERMISSION}],
+        "permissions": [{"name": REMINDERS_PERMISSION}, {"name": PERSON_PERMISSION}],
         "events": {"endpoint": dict(target),
                    "subscriptions": [{"eventName": name} for name in SUBSCRIBED_EVENTS]},
     }}

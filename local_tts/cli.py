@@ -89,7 +89,14 @@ def speak_while_serving(app: Any) -> None:
               help="Rehearse another household (default: this machine's own).")
 @click.option("--database-url", metavar="URL",
               help="sqlite:///PATH for household state [default: the service's default].")
-@click.option("--at", metavar="TIME", help='Start at this local time: "2026-12-01 21:00".')
+@click.option("--at", metavar="TIME",
+              help='Start at this local time (in --timezone): "2026-12-01 21:00".')
+@click.option("--timezone", metavar="ZONE",
+              help="The simulated Echo's time zone, as Alexa reports it: "
+                   '"America/Los_Angeles" [default: this computer\'s zone].')
+@click.option("--person", metavar="NAME",
+              help="Lines come from a person Alexa recognises (a made-up personId per "
+                   "name); /as switches.")
 @click.option("--endpoint", metavar="URL",
               help="Send the envelopes to a running `porchlight serve --dev` at URL.")
 @click.option("--save-wav", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",

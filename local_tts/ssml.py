@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from xml.sax.saxutils import escape
 
 AMAZON_NAMESPACE = "urn:porchlight:amazon-ssml"
+ALEXA_NAMESPACE = "urn:porchlight:alexa-ssml"
 MAX_BREAK_SECONDS = 10.0
 SENTENCE_PAUSE = 0.35
 PARAGRAPH_PAUSE = 0.6
@@ -85,6 +86,8 @@ def parse(ssml: str) -> ET.Element:
         text = f"<speak>{text}</speak>"
     if "amazon:" in text and "xmlns:amazon" not in text:
         text = text.replace("<speak", f'<speak xmlns:amazon="{AMAZON_NAMESPACE}"', 1)
+    if "alexa:" in text and "xmlns:alexa" not in text:  # <alexa:name/>: Alexa's to say
+        text = text.replace("<speak", f'<speak xmlns:alexa="{ALEXA_NAMESPACE}"', 1)
     try:
         return ET.fromstring(text)
     except ET.ParseError as error:

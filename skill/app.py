@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
@@ -25,11 +25,13 @@ DEV_WARNING = (
 
 def create_app(
     config: Mapping[str, Any] | None = None, *, clock: Clock = system_clock,
-    store: HouseholdStore | None = None,
+    store: HouseholdStore | None = None, alexa_stand_ins: Iterable[str] = (),
 ) -> Flask:
     """Build the app from settings (defaults, then PORCHLIGHT_* variables, then ``config``).
 
     ``store`` replaces the one the database URL names (tests, embedding).
+    ``alexa_stand_ins``: hosts of local stand-ins for Alexa's APIs the skill may send a
+    request's access token to (tests); in production only Alexa's own hosts get it.
     """
     from skill import web
     from skill.builder import build_skill
@@ -40,7 +42,7 @@ def create_app(
     settings = load_settings(config)
     configure_logging()
     store = store or store_from_settings(settings)
-    skill = build_skill(store, settings, clock)
+    skill = build_skill(store, settings, clock, stand_ins=alexa_stand_ins)
     verifiers = request_verifiers(settings, clock)
 
     app = Flask(__name__)

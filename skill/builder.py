@@ -6,12 +6,15 @@ first so that "not now" wins from every state; the catch-alls come last.
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_runtime.dispatch_components import GenericRequestMapper
 
+from skill.alexa_services import AlexaApiClient, parse_hosts
 from skill.config import Settings
 from skill.conversation.clock import Clock, system_clock
 from skill.envelope import TolerantSerializer
@@ -19,6 +22,7 @@ from skill.handlers import (
     boundaries,
     builtins,
     checkin,
+    closeness,
     consent,
     data,
     prompts,
@@ -29,12 +33,27 @@ from skill.handlers.common import Services, TurnHandler, intent_name
 from skill.storage import HouseholdStore
 
 
+def alexa_api_client(settings: Settings, stand_ins: Iterable[str] = ()) -> AlexaApiClient:
+    """The client under the SDK's service clients: Alexa's hosts, plus local stand-ins where
+    allowed (``settings.alexa_api_hosts`` in development mode; ``stand_ins`` from rehearsal
+    and tests, never from the environment)."""
+    configured = parse_hosts(settings.alexa_api_hosts) if settings.dev else frozenset()
+    return AlexaApiClient(configured | frozenset(stand_ins))
+
+
+def person_key(settings: Settings) -> bytes:
+    """The secret for the keyed hash of personIds: the setting, else random per process."""
+    return (settings.person_key or secrets.token_hex(32)).encode("utf-8")
+
+
 def build_skill_builder(
-    store: HouseholdStore, settings: Settings, clock: Clock = system_clock
+    store: HouseholdStore, settings: Settings, clock: Clock = system_clock,
+    *, stand_ins: Iterable[str] = (),
 ) -> CustomSkillBuilder:
     """A skill builder with every handler registered; ``.create()`` or ``.lambda_handler()``."""
-    services = Services(settings=settings, clock=clock)
-    builder = CustomSkillBuilder(persistence_adapter=store)
+    services = Services(settings=settings, clock=clock, person_key=person_key(settings))
+    builder = CustomSkillBuilder(persistence_adapter=store,
+                                 api_client=alexa_api_client(settings, stand_ins))
     for handler in (
         builtins.SessionEndedHandler(),
         data.SkillDisabledHandler(),
@@ -62,6 +81,9 @@ def build_skill_builder(
         boundaries.RemoveBoundaryHandler(services),
         boundaries.ListBoundariesHandler(services),
         boundaries.RevisitYesHandler(services),
+        closeness.ClosenessOnHandler(services),
+        closeness.ClosenessYesHandler(services),
+        closeness.ClosenessOffHandler(services),
         reminders.ReminderYesHandler(services),
         reminders.SetReminderHandler(services),
         reminders.StopRemindersHandler(services),
@@ -103,10 +125,14 @@ class IntentNameMapper(GenericRequestMapper):  # type: ignore[misc]
         return None
 
 
-def build_skill(store: HouseholdStore, settings: Settings, clock: Clock = system_clock
-                ) -> CustomSkill:
-    """The skill every entry point serves: Flask, AWS Lambda and rehearsal."""
-    skill = build_skill_builder(store, settings, clock).create()
+def build_skill(store: HouseholdStore, settings: Settings, clock: Clock = system_clock,
+                *, stand_ins: Iterable[str] = ()) -> CustomSkill:
+    """The skill every entry point serves: Flask, AWS Lambda and rehearsal.
+
+    ``stand_ins``: hosts of local stand-ins for Alexa's APIs that may receive the
+    request's access token (the rehearsal's own; tests').
+    """
+    skill = build_skill_builder(store, settings, clock, stand_ins=stand_ins).create()
     skill.serializer = TolerantSerializer()
     mappers = skill.request_dispatcher.request_mappers
     mappers[0] = IntentNameMapper(mappers[0].request_handler_chains)

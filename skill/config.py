@@ -53,6 +53,12 @@ class Settings:
     """Largest request body accepted; larger ones get 413."""
     default_timezone: str | None = None
     """IANA time zone for evenings when the device's is unknown (default: by locale)."""
+    alexa_api_hosts: str | None = None
+    """Extra hosts allowed as apiEndpoint, for local stand-ins of Alexa's APIs ("127.0.0.1");
+    development mode only. Alexa's own hosts are always allowed, over HTTPS."""
+    person_key: str | None = None
+    """Secret for the keyed hash that is all the skill keeps of a recognised person
+    (default: random per process, so a restart forgets who said yes)."""
     log_key: str | None = None
     """Secret for the keyed hash of user ids in logs (default: random per process)."""
     metrics: bool = False
@@ -65,6 +71,11 @@ class Settings:
         if self.dev and not is_loopback(self.host):
             raise ValueError(
                 f"--dev turns signature checking off, so it serves loopback only, not {self.host}"
+            )
+        if self.alexa_api_hosts and not self.dev:
+            raise ValueError(
+                "alexa_api_hosts lists local stand-ins for Alexa's APIs; they see the "
+                "request's access token, so they are allowed in development mode (--dev) only"
             )
         if self.max_body_bytes < 1024:
             raise ValueError("max_body_bytes must be at least 1024")

@@ -19,7 +19,7 @@ from skill.conversation.clock import SettableClock
 from skill.storage import HouseholdStore
 from tests import postgres
 from tests.envelopes import SKILL_ID, Device, dumps
-from tests.fake_alexa_api import FakeAlexaApi, serve
+from tests.fake_alexa_api import FakeAlexaApi
 from tests.signing import TestAuthority
 
 # 9 p.m. in New York on a Friday: an ordinary evening.
@@ -52,8 +52,16 @@ def app_config(database_url: str, authority: TestAuthority) -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(app_config: dict[str, Any], clock: SettableClock) -> Iterator[Flask]:
-    application = create_app(app_config, clock=clock)
+def alexa_stand_ins() -> tuple[str, ...]:
+    """Hosts of local stand-ins the skill may send a request's token to: none, as in
+    production. Tests that talk to the stand-in (``alexa_api``) override this."""
+    return ()
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any], clock: SettableClock,
+        alexa_stand_ins: tuple[str, ...]) -> Iterator[Flask]:
+    application = create_app(app_config, clock=clock, alexa_stand_ins=alexa_stand_ins)
     yield application
     application.extensions["porchlight.store"].close()
 
@@ -103,10 +111,9 @@ def device(clock: SettableClock) -> Device:
 def alexa_api() -> Iterator[FakeAlexaApi]:
     """The Alexa Reminders and Settings APIs, stood in for on loopback."""
     fake = FakeAlexaApi()
-    server = serve(fake)
+    fake.start()
     yield fake
-    server.shutdown()
-    server.server_close()
+    fake.close()
 
 
 def speech(payload: dict[str, Any]) -> str:

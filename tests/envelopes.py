@@ -10,6 +10,9 @@ from typing import Any
 import interaction_model
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-porchlight01"
+NOWHERE = "https://127.0.0.1:9"
+"""The default apiEndpoint: nothing listens there, so no test ever reaches Amazon (and the
+skill refuses it anyway outside tests that name the loopback stand-in)."""
 USER_ID = "amzn1.ask.account.AEXAMPLEHOUSEHOLDONE0000000000000000000000000000000000000000"
 
 
@@ -22,8 +25,8 @@ class Device:
 
     def __init__(self, at: Any, *, user_id: str = USER_ID, locale: str = "en-US",
                  skill_id: str = SKILL_ID, screen: bool = False,
-                 api_endpoint: str = "https://api.amazonalexa.com",
-                 granted: tuple[str, ...] = ()) -> None:
+                 api_endpoint: str = NOWHERE,
+                 granted: tuple[str, ...] = (), person_id: str | None = None) -> None:
         self.clock = at
         self.user_id = user_id
         self.locale = locale
@@ -31,6 +34,8 @@ class Device:
         self.screen = screen
         self.api_endpoint = api_endpoint
         self.granted = granted
+        self.person_id = person_id
+        """Who Alexa recognises as speaking (context.System.person), or None."""
         self.device_id = "amzn1.ask.device.A" + uuid.uuid4().hex.upper()
         self.session: dict[str, Any] | None = None
 
@@ -47,6 +52,8 @@ class Device:
                 "apiAccessToken": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.token.signature",
             },
         }
+        if self.person_id:
+            context["System"]["person"] = {"personId": self.person_id}
         if self.screen:
             context["Viewport"] = {"experiences": [{"canRotate": False, "canResize": False}],
                                    "mode": "HUB", "shape": "RECTANGLE", "pixelWidth": 1280,

@@ -81,6 +81,8 @@ class Rehearse:
 
     def __call__(self, script: str, *options: str, at: str | None = EVENING_AT) -> Result:
         args = ["rehearse", "--database-url", self.database_url, *options]
+        if "--timezone" not in options:  # scripts read --at in New York, whatever this machine's
+            args += ["--timezone", "America/New_York"]
         if at:
             args += ["--at", at]
         return CliRunner().invoke(main, args, input=script)

@@ -38,7 +38,8 @@ def test_every_command_is_listed(command: str) -> None:
 
 
 @pytest.mark.parametrize("args, options", [
-    (["rehearse", "--help"], ["--locale", "--user", "--database-url", "--at", "--endpoint",
+    (["rehearse", "--help"], ["--locale", "--user", "--database-url", "--at", "--timezone",
+                              "--person", "--endpoint",
                               "--save-wav", "--mute", "--voice", "--rate"]),
     (["say", "--help"], ["--out", "--voice", "--rate"]),
     (["model", "export", "--help"], ["--endpoint", "--certificate"]),

@@ -78,6 +78,7 @@ SAMPLE_VALUES = {
     "time": "10 p.m.",
     "level": "Open door",
     "since": "November 3",
+    "person_id": "amzn1.ask.person.A&\"B",
 }
 
 KEBAB_CASE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

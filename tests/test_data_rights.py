@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from skill.conversation.clock import SettableClock
 from skill.storage import HouseholdStore, household_key
 from tests.conftest import Alexa, speech
@@ -12,6 +14,12 @@ from tests.envelopes import Device
 from tests.fake_alexa_api import FakeAlexaApi
 
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
+
+
+@pytest.fixture
+def alexa_stand_ins() -> tuple[str, ...]:
+    """The skill may call the loopback stand-in for Alexa's APIs in these tests."""
+    return ("127.0.0.1",)
 
 
 def say(alexa: Alexa, device: Device, intent: str, **slots: str) -> dict[str, Any]:

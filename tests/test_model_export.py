@@ -41,7 +41,8 @@ def test_the_manifest_points_alexa_at_the_https_endpoint(package: Path) -> None:
     assert manifest["manifestVersion"] == "1.0"
     assert manifest["apis"]["custom"]["endpoint"] == {"uri": ENDPOINT,
                                                       "sslCertificateType": "Trusted"}
-    assert manifest["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]
+    assert manifest["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"},
+                                       {"name": "alexa::person_id:read"}]
     assert manifest["events"]["subscriptions"] == [{"eventName": "SKILL_ENABLED"},
                                                    {"eventName": "SKILL_DISABLED"}]
     assert manifest["events"]["endpoint"]["uri"] == ENDPOINT

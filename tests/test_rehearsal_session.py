@@ -38,7 +38,8 @@ class Recorder:
 def rehearsal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Rehearsal]:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     opened, close = open_rehearsal(Options(
-        database_url=f"sqlite:///{tmp_path}/session.sqlite3", at=EVENING_AT))
+        database_url=f"sqlite:///{tmp_path}/session.sqlite3", at=EVENING_AT,
+        timezone="America/New_York"))
     opened.transport = Recorder(opened.transport)
     yield opened
     close()
@@ -114,7 +115,10 @@ def test_envelopes_carry_a_real_context(rehearsal: Rehearsal) -> None:
     assert system["user"]["userId"] == envelope["session"]["user"]["userId"]
     assert system["user"]["userId"].startswith("amzn1.ask.account.REHEARSAL")
     assert system["device"]["deviceId"].startswith("amzn1.ask.device.")
-    assert system["apiEndpoint"] == REHEARSAL_API_ENDPOINT and system["apiAccessToken"]
+    # the rehearsal's own stand-in for Alexa's APIs, on loopback
+    assert system["apiEndpoint"].startswith("http://127.0.0.1:") and system["apiAccessToken"]
+    assert system["apiEndpoint"] != REHEARSAL_API_ENDPOINT
+    assert "person" not in system
     assert envelope["request"]["timestamp"] == "2026-11-28T02:00:00Z"
     assert envelope["request"]["locale"] == "en-US"
 

@@ -17,6 +17,11 @@ from tests.fake_alexa_api import FakeAlexaApi
 
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
 
+@pytest.fixture
+def alexa_stand_ins() -> tuple[str, ...]:
+    """The skill may call the loopback stand-in for Alexa's APIs in these tests."""
+    return ("127.0.0.1",)
+
 
 @pytest.fixture
 def granted(clock: SettableClock, alexa_api: FakeAlexaApi) -> Device:
@@ -60,7 +65,7 @@ def test_the_close_offers_a_reminder_and_yes_creates_it(
     assert trigger["timeZoneId"] == "America/Chicago"
     assert trigger["recurrence"]["recurrenceRules"] == [
         "FREQ=WEEKLY;BYDAY=SU;BYHOUR=19;BYMINUTE=0;BYSECOND=0;INTERVAL=1"]
-    assert trigger["recurrence"]["startDateTime"] == "2026-11-29T19:00:00.000"
+    assert trigger["recurrence"]["startDateTime"] == "2026-11-29T19:00:00"
     spoken = create.body["alertInfo"]["spokenInfo"]["content"][0]
     assert spoken["locale"] == "en-US" and "check-in" in spoken["text"]
     assert "<" not in spoken["text"]
@@ -164,7 +169,7 @@ def test_a_pause_holds_the_reminder_back(
     alexa.send(granted, granted.intent("SetReminderIntent", one_shot=True))
     alexa.send(granted, granted.intent("PauseIntent", {"duration": "P2W"}, one_shot=True))
     (update,) = [c for c in alexa_api.calls if c.method == "PUT"]
-    assert update.body["trigger"]["recurrence"]["startDateTime"] == "2026-12-13T19:00:00.000"
+    assert update.body["trigger"]["recurrence"]["startDateTime"] == "2026-12-13T19:00:00"
 
 
 @pytest.mark.parametrize(

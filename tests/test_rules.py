@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from skill.conversation import consent, depth
-from skill.conversation.boundaries import boundary_set
+from skill.conversation.boundaries import boundary_set, closeness_yes
 from skill.conversation.clock import (
     SettableClock,
     evening_of,
@@ -209,7 +209,8 @@ def test_selection_skips_off_limits_topics_and_closeness_without_opt_in() -> Non
         chosen = choose(household, 2, str(seed))
         assert chosen is not None
         assert "money" not in chosen.topics and chosen.category != "closeness-affection"
-    opted = replace(household, closeness_opt_in=True)
+    opted = household.with_event(closeness_yes(NOW, "partner-a")).with_event(
+        closeness_yes(NOW, "partner-b"))
     assert "close-2" in {choose(opted, 2, str(s)).id for s in range(80)}  # type: ignore[union-attr]
 
 

@@ -17,8 +17,7 @@ from skill.conversation.clock import Clock
 
 REHEARSAL_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-rehearsal0001"
 REHEARSAL_API_ENDPOINT = "https://127.0.0.1:9"
-"""Nothing listens here: calls to Alexa's APIs fail at once, offline, as the skill
-expects any failing Alexa API call to be handled."""
+"""Where no stand-in is given, nothing listens: calls to Alexa's APIs fail at once."""
 
 
 def _stamp(at: datetime) -> str:
@@ -55,8 +54,13 @@ class RehearsalDevice:
     """One Echo in the rehearsal household."""
 
     def __init__(self, clock: Clock, *, user_id: str, device_id: str, locale: str,
-                 skill_id: str = REHEARSAL_SKILL_ID) -> None:
+                 skill_id: str = REHEARSAL_SKILL_ID, api_endpoint: str = REHEARSAL_API_ENDPOINT,
+                 person_id: str | None = None) -> None:
         self.clock = clock
+        self.api_endpoint = api_endpoint
+        """The rehearsal's stand-in for Alexa's APIs (Settings: the device's time zone)."""
+        self.person_id = person_id
+        """The recognised speaker's personId, or None when Alexa recognises nobody."""
         self.user_id = user_id
         self.device_id = device_id
         self.locale = locale
@@ -122,10 +126,13 @@ class RehearsalDevice:
                 "request": request}
 
     def _context(self) -> dict[str, Any]:
-        return {"System": {
+        system: dict[str, Any] = {
             "application": {"applicationId": self.skill_id},
             "user": {"userId": self.user_id},
             "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
-            "apiEndpoint": REHEARSAL_API_ENDPOINT,
+            "apiEndpoint": self.api_endpoint,
             "apiAccessToken": "rehearsal." + uuid.uuid5(uuid.NAMESPACE_URL, self.user_id).hex,
-        }}
+        }
+        if self.person_id:
+            system["person"] = {"personId": self.person_id}
+        return {"System": system}

@@ -60,6 +60,10 @@ def _agreements(household: Household, now: datetime, zone: ZoneInfo) -> list[str
         lines.append("No prompts on weeknights.")
     if agreed.ceiling:
         lines.append(f"Depth limit: level {agreed.ceiling}.")
+    if agreed.closeness:
+        lines.append("Closeness & affection prompts: on (each partner said yes).")
+    elif agreed.closeness_voices:
+        lines.append("Closeness & affection prompts: one yes so far, waiting for the other.")
     current = checkin.active(household.checkin, now)
     if current is not None:
         lines.append(f"Check-in under way ({current.variant}): at the {current.step} step.")

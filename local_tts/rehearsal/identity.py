@@ -10,6 +10,7 @@ from pathlib import Path
 import platformdirs
 
 ACCOUNT_PREFIX = "amzn1.ask.account."
+PERSON_PREFIX = "amzn1.ask.person."
 IDENTITY_FILE = "rehearsal-identity.json"
 
 
@@ -24,6 +25,12 @@ def user_id_for(name: str) -> str:
         return name
     digest = hashlib.sha256(name.encode("utf-8")).hexdigest().upper()
     return f"{ACCOUNT_PREFIX}REHEARSAL{digest[:48]}"
+
+
+def person_id_for(name: str) -> str:
+    """A made-up personId for ``--person NAME`` / ``/as NAME``: the same name, the same id."""
+    digest = hashlib.sha256(name.strip().lower().encode("utf-8")).hexdigest().upper()
+    return f"{PERSON_PREFIX}REHEARSAL{digest[:48]}"
 
 
 def identity(user: str | None = None, folder: Path | None = None) -> tuple[str, str]:

@@ -17,7 +17,8 @@ HELP = """\
 Type what you would say to Alexa: "ask porch light for tonight's prompt", "yes",
 "another one", "not now", "open porch light"... Say "exit" to leave a session.
   /later 3 days   move the clock on (also hours, a week); an open session times out
-  /state          what the skill keeps about this household
+  /as NAME        later lines come from NAME, a person Alexa recognises (/as nobody: off)
+  /state          what the skill keeps about this household, and which time zone it uses
   /intents        what the model understands, with examples
   /quit           end the session and stop"""
 
@@ -65,6 +66,8 @@ class Repl:
                 timed_out, now = self.rehearsal.later(rest)
                 self.show(timed_out)
                 self.say(now)
+            elif command == "as":
+                self.say(self.rehearsal.speak_as(rest))
             elif command == "state":
                 self.say("\n".join(self.rehearsal.state()))
             elif command == "intents":

@@ -7,9 +7,11 @@ attributes); the answer is printed, written to a WAV file and spoken as asked.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape, unescape
 from zoneinfo import ZoneInfo
 
 from interaction_model.matcher import Match, Matcher
@@ -18,6 +20,7 @@ from interaction_model.text import tokens
 from local_tts.engine import SpeechFailed, SpeechUnavailable
 from local_tts.rehearsal.device import RehearsalDevice
 from local_tts.rehearsal.household import describe, when
+from local_tts.rehearsal.identity import person_id_for
 from local_tts.rehearsal.transport import Transport
 from local_tts.serving import speech_of
 from local_tts.speaker import AudioSpeaker, Speaker
@@ -26,6 +29,7 @@ from local_tts.wav import Rendering, WavWriter
 from skill.conversation.clock import SettableClock, system_clock
 from skill.conversation.consent import parse_duration as iso_to_timedelta
 from skill.conversation.state import Household
+from skill.conversation.timezones import device_key, known_zone, valid_zone
 from skill.storage import HouseholdStore, household_key
 
 LEAVING = (("exit",), ("alexa", "exit"))
@@ -85,6 +89,22 @@ class Rehearsal:
         self.store = store
         self.voice = voice or Voice()
         self.turns = first_free_turn(self.voice.wav_dir) if self.voice.wav_dir else 0
+        self.names: dict[str, str] = {}
+        """personId -> the name it was made from, so ``<alexa:name>`` says it as Alexa would."""
+
+    def speak_as(self, name: str) -> str:
+        """Later lines come from ``name``, a person Alexa recognises; "nobody" turns
+        recognition off. Returns what changed, in words."""
+        name = name.strip()
+        if not name:
+            raise RehearsalCommandError("/as needs a name, or 'nobody'")
+        if name.lower() == "nobody":
+            self.device.person_id = None
+            return "Alexa recognises nobody now."
+        person_id = person_id_for(name)
+        self.names[person_id] = name
+        self.device.person_id = person_id
+        return f"Speaking as {name}, a person Alexa recognises."
 
     def hear(self, line: str) -> Turn:
         """Send what ``line`` says to the skill; returns the skill's answer."""
@@ -140,7 +160,14 @@ class Rehearsal:
         household = Household.from_attributes(self.store.load(household_key(
             self.device.user_id)))
         now = (self.clock or system_clock)()
-        return describe(household, now, self.zone)
+        known = known_zone(household, device_key(self.device.device_id))
+        zone = valid_zone(known.zone if known else None)
+        where = (f"Time zone the skill uses: {zone.key}, from the device's settings."
+                 if zone else f"Time zone the skill uses: the locale's usual one until it "
+                 f"asks the device (this device says {self.zone.key}).")
+        speaker = self.names.get(self.device.person_id or "")
+        who = f"Speaking as {speaker}." if speaker else "Alexa recognises nobody."
+        return [where, who, *describe(household, now, zone or self.zone)]
 
     def intents(self) -> list[str]:
         """Every intent of the model, with a couple of things to say for it."""
@@ -156,7 +183,7 @@ class Rehearsal:
         return response
 
     def _answer(self, request: str, found: Match | None, response: dict[str, Any]) -> Turn:
-        ssml = speech_of(response)
+        ssml = say_names(speech_of(response), self.names)
         wav = problem = None
         try:
             wav = self._voice(ssml) if ssml else None
@@ -176,6 +203,18 @@ class Rehearsal:
         elif voice.speaker is not None:
             voice.speaker.speak(ssml)
         return rendering.path if rendering else None
+
+
+_ALEXA_NAME = re.compile(r'<alexa:name\b[^>]*\bpersonId="([^"]*)"[^>]*/>')
+
+
+def say_names(ssml: str | None, names: dict[str, str]) -> str | None:
+    """``<alexa:name personId=…/>`` as the name Alexa would say (rehearsal made the id up
+    from it); a name the rehearsal does not know is left out, as Alexa leaves it out."""
+    if not ssml or "alexa:name" not in ssml:
+        return ssml
+    return _ALEXA_NAME.sub(
+        lambda m: escape(names.get(unescape(m.group(1)), "")), ssml)
 
 
 def first_free_turn(folder: Path) -> int:

@@ -12,14 +12,21 @@ from zoneinfo import ZoneInfo
 from interaction_model import locales
 from interaction_model.matcher import matcher_for
 from local_tts.engine import DEFAULT_RATE, SpeechUnavailable, resolve_voice
+from local_tts.rehearsal.alexa_stand_in import AlexaStandIn
 from local_tts.rehearsal.device import RehearsalDevice
 from local_tts.rehearsal.identity import identity
 from local_tts.rehearsal.session import Rehearsal, Voice
 from local_tts.rehearsal.transport import InProcess, OverHttp, Transport
 from local_tts.speaker import make_speaker
 from local_tts.wav import WavWriter
-from skill.conversation.clock import SettableClock, resolve_timezone, system_clock
+from skill.conversation.clock import SettableClock, system_clock
+from skill.conversation.timezones import valid_zone
 from skill.storage import HouseholdStore
+
+STAND_IN_HOST = "127.0.0.1"
+"""Where the rehearsal's stand-in for Alexa's APIs listens (the only host besides Alexa's
+own that the rehearsal's skill sends a token to; a `serve --dev` server needs
+PORCHLIGHT_ALEXA_API_HOSTS=127.0.0.1 for it)."""
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,11 @@ class Options:
     database_url: str | None = None
     """Where household state lives (default: the service's default SQLite file)."""
     at: str | None = None
-    """Local time to start at, "2026-12-01 21:00"."""
+    """Local time to start at, "2026-12-01 21:00", in ``timezone``."""
+    timezone: str | None = None
+    """The simulated device's IANA zone (default: this computer's)."""
+    person: str | None = None
+    """A recognised speaker's name (default: nobody recognised)."""
     endpoint: str | None = None
     """A running `porchlight serve --dev` to send the envelopes to."""
     save_wav: Path | None = None
@@ -56,6 +67,19 @@ def parse_at(text: str, zone: ZoneInfo) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
+def device_zone(name: str | None) -> ZoneInfo:
+    """``--timezone``, else this computer's own zone; ValueError names a bad one."""
+    if name is None:
+        import tzlocal
+
+        name = tzlocal.get_localzone_name() or "UTC"
+    zone = valid_zone(name)
+    if zone is None:
+        raise ValueError(f"--timezone wants an IANA time zone like 'America/Los_Angeles', "
+                         f"not {name!r}")
+    return zone
+
+
 def open_rehearsal(options: Options) -> tuple[Rehearsal, Callable[[], None]]:
     """The rehearsal, and what to call when it ends. ValueError says what is wrong."""
     from skill.builder import build_skill
@@ -65,7 +89,8 @@ def open_rehearsal(options: Options) -> tuple[Rehearsal, Callable[[], None]]:
     if options.locale not in locales():
         raise ValueError(f"no model for {options.locale}; choose one of {', '.join(locales())}")
     settings = load_settings({"database_url": options.database_url})
-    zone = resolve_timezone(settings.default_timezone, options.locale)
+    zone = device_zone(options.timezone)
+    stand_in = AlexaStandIn(zone.key)
     store: HouseholdStore | None = None
     clock: SettableClock | None = None
     transport: Transport
@@ -79,13 +104,21 @@ def open_rehearsal(options: Options) -> tuple[Rehearsal, Callable[[], None]]:
     else:
         clock = SettableClock(parse_at(options.at, zone) if options.at else system_clock())
         store = open_store(settings.database_url)
-        transport = InProcess(build_skill(store, settings, clock))
+        transport = InProcess(build_skill(store, settings, clock, stand_ins=(STAND_IN_HOST,)))
     user_id, device_id = identity(options.user)
     device = RehearsalDevice(clock or system_clock, user_id=user_id, device_id=device_id,
-                             locale=options.locale)
+                             locale=options.locale, api_endpoint=stand_in.start())
     rehearsal = Rehearsal(matcher_for(options.locale), device, transport, zone, clock=clock,
                           store=store, voice=make_voice(options))
-    return rehearsal, (store.close if store is not None else lambda: None)
+    if options.person:
+        rehearsal.speak_as(options.person)
+
+    def close() -> None:
+        stand_in.close()
+        if store is not None:
+            store.close()
+
+    return rehearsal, close
 
 
 def make_voice(options: Options) -> Voice:

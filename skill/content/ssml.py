@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 ALEXA_SSML_TAGS = frozenset({
     "speak", "break", "prosody", "emphasis", "s", "p", "say-as", "sub", "phoneme", "lang",
     "voice", "w", "audio", "mark", "amazon:effect", "amazon:domain", "amazon:emotion",
+    "alexa:name",
 })
 _AMAZON_NS = "urn:porchlight:amazon"
 _TAG = re.compile(r"<[^>]+>")
@@ -22,14 +23,14 @@ def escape_text(text: str) -> str:
 
 def ssml_errors(inner: str) -> list[str]:
     """Problems that would make Alexa reject ``<speak>inner</speak>``; empty when valid."""
-    document = inner.replace("amazon:", "amazon_")
+    document = inner.replace("amazon:", "amazon_").replace("alexa:", "alexa_")
     try:
         root = ET.fromstring(f"<speak>{document}</speak>")
     except ET.ParseError as error:
         return [f"not well-formed XML: {error}"]
     problems = []
     for element in root.iter():
-        tag = element.tag.replace("amazon_", "amazon:")
+        tag = element.tag.replace("amazon_", "amazon:").replace("alexa_", "alexa:")
         if tag not in ALEXA_SSML_TAGS:
             problems.append(f"<{tag}> is not an Alexa SSML tag")
         if tag == "break" and element.get("strength") is None and not _valid_break(

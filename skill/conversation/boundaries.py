@@ -1,11 +1,13 @@
 """The couple's boundaries (PRODUCT.md section 6): off-limits topics, quiet hours, weeknights,
-a depth ceiling and cards. Kept as append-only events and folded into one value, so a boundary
+a depth ceiling, cards, and the closeness & affection prompts (on only after a yes from each
+partner). Kept as append-only events and folded into one value, so a boundary
 set on one device is never lost to a save from another. Setting a boundary can only make things
 more careful; loosening one is an explicit removal.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
@@ -14,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from skill.conversation.clock import EVENING_ROLLOVER, evening_of
-from skill.conversation.state import Event, EventKind
+from skill.conversation.events import Event, EventKind
 
 TOPICS = (
     "family", "money", "work", "health", "body", "intimacy", "past-relationships", "conflict",
@@ -23,6 +25,12 @@ TOPICS = (
 WEEKNIGHT_EVENINGS = frozenset({6, 0, 1, 2, 3})  # Sunday to Thursday: a workday follows
 REVISIT_AFTER = timedelta(weeks=4)
 DEEPEST = 4
+_EVENING_PARTS = {"EV": "19:00", "NI": "21:00"}
+_HH_MM = re.compile(r"^(\d{2}):(\d{2})$")
+
+
+_CLOSENESS_KINDS = frozenset({EventKind.CLOSENESS_YES, EventKind.CLOSENESS_OFF,
+                              EventKind.WITHDRAWAL})
 
 
 class Rule(StrEnum):
@@ -66,12 +74,21 @@ class Boundaries:
     """The deepest level any prompt may have."""
     cards: bool = True
     """Send prompt cards to the Alexa app."""
+    closeness: bool = False
+    """The closeness & affection prompts are on: each partner said yes, and nobody said no."""
+    closeness_voices: frozenset[str] = frozenset()
+    """Who said yes to them so far (keyed hashes, or one mark per unrecognised yes)."""
     changed_at: datetime | None = None
     """When a boundary last changed."""
 
     @property
     def is_empty(self) -> bool:
-        return self == Boundaries(changed_at=self.changed_at)
+        return (not self.off_limits and self.quiet is None and not self.no_weeknights
+                and self.ceiling is None and self.cards and not self.closeness)
+
+    def said_yes(self, person: str | None) -> bool:
+        """This recognised person already said yes to the closeness prompts."""
+        return person is not None and person in self.closeness_voices
 
 
 def boundary_set(at: datetime, **data: Any) -> Event:
@@ -82,6 +99,41 @@ def boundary_set(at: datetime, **data: Any) -> Event:
 def boundary_removed(at: datetime, **data: Any) -> Event:
     """An event that removes one boundary."""
     return Event(kind=EventKind.BOUNDARY_REMOVED, at=at, data=data)
+
+
+def closeness_yes(at: datetime, person: str | None) -> Event:
+    """One partner's yes to the closeness prompts; ``person`` is a keyed hash, or None when
+    Alexa did not recognise who spoke."""
+    return Event(kind=EventKind.CLOSENESS_YES, at=at, data={"person": person} if person else {})
+
+
+def closeness_off(at: datetime) -> Event:
+    """Either partner's "no more of those": off at once."""
+    return Event(kind=EventKind.CLOSENESS_OFF, at=at)
+
+
+def evening_time(value: str | None) -> str | None:
+    """An AMAZON.TIME value as the start of quiet hours (HH:MM), or None.
+
+    Alexa resolves a bare "ten" to 10:00, but nobody asks for quiet from ten in the
+    morning: in quiet hours an hour from one to eleven means the evening ("after ten" is
+    22:00, "ten thirty" 22:30), twelve means midnight, and "midnight" stays 00:00.
+    Parts of the day: evening 19:00, night 21:00; morning or afternoon are not evenings.
+    """
+    text = (value or "").strip().upper()
+    if text in _EVENING_PARTS:
+        return _EVENING_PARTS[text]
+    match = _HH_MM.match(text)
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        return None
+    if 1 <= hour <= 11:
+        hour += 12
+    elif hour == 12:
+        hour = 0
+    return f"{hour:02d}:{minute:02d}"
 
 
 def _stricter_quiet(old: QuietHours | None, new: QuietHours) -> QuietHours:
@@ -97,7 +149,10 @@ def _apply_set(current: Boundaries, data: dict[str, Any]) -> Boundaries:
     if "topic" in data:
         return replace(current, off_limits=current.off_limits | {str(data["topic"])})
     if "quiet_start" in data:
-        quiet = QuietHours(time.fromisoformat(data["quiet_start"]), data.get("gentle_level"))
+        # evening_time again: households stored "10:00" for "after ten" before it read hours
+        # as the evening; the same words now mean the same evening.
+        start = evening_time(str(data["quiet_start"])) or str(data["quiet_start"])
+        quiet = QuietHours(time.fromisoformat(start), data.get("gentle_level"))
         return replace(current, quiet=_stricter_quiet(current.quiet, quiet))
     if "ceiling" in data:
         ceiling = int(data["ceiling"])
@@ -125,6 +180,24 @@ def _apply_removal(current: Boundaries, data: dict[str, Any]) -> Boundaries:
     return current
 
 
+def _apply_closeness(current: Boundaries, event: Event) -> Boundaries:
+    """A yes adds a voice (two different ones turn the prompts on); a no turns them off; a
+    "not now" drops a yes still waiting for the other partner."""
+    if event.kind is EventKind.WITHDRAWAL:
+        return replace(current, closeness_voices=frozenset())
+    if event.kind is EventKind.CLOSENESS_OFF:
+        return replace(current, closeness=False, closeness_voices=frozenset(),
+                       changed_at=event.at)
+    if current.closeness:
+        return current
+    voice = str(event.data.get("person") or f"unrecognised:{event.event_id}")
+    voices = current.closeness_voices | {voice}
+    if len(voices) >= 2:
+        return replace(current, closeness=True, closeness_voices=frozenset(),
+                       changed_at=event.at)
+    return replace(current, closeness_voices=voices)
+
+
 def fold_boundaries(events: Iterable[Event]) -> Boundaries:
     """The boundaries in force after these events, oldest first."""
     current = Boundaries()
@@ -133,6 +206,8 @@ def fold_boundaries(events: Iterable[Event]) -> Boundaries:
             current = replace(_apply_set(current, event.data), changed_at=event.at)
         elif event.kind is EventKind.BOUNDARY_REMOVED:
             current = replace(_apply_removal(current, event.data), changed_at=event.at)
+        elif event.kind in _CLOSENESS_KINDS:
+            current = _apply_closeness(current, event)
     return current
 
 

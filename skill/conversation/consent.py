@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from skill.conversation.clock import evening_of, format_instant, parse_instant
@@ -132,9 +132,15 @@ def clamp_pause(span: timedelta) -> timedelta:
     return min(max(span, SHORTEST_PAUSE), LONGEST_PAUSE)
 
 
-def pause(household: Household, now: datetime, span: timedelta) -> tuple[Household, datetime]:
-    """Pause all offers and reminders for ``span`` (clamped); returns the end."""
-    until = now + clamp_pause(span)
+def pause(household: Household, now: datetime, span: timedelta,
+          zone: ZoneInfo | None = None) -> tuple[Household, datetime]:
+    """Pause all offers and reminders for ``span`` (clamped); returns the end.
+
+    Days are the couple's days: a week's pause set at 9 p.m. ends at 9 p.m. by their
+    clock a week later, even when daylight saving time changed in between.
+    """
+    local = now.astimezone(zone) if zone is not None else now
+    until = (local + clamp_pause(span)).astimezone(UTC)
     event = Event(kind=EventKind.PAUSE, at=now, data={"until": format_instant(until)})
     return household.with_event(event), until
 

@@ -68,7 +68,7 @@ def select_prompt(
         if p.level <= ceiling
         and p.id not in held_back
         and not (p.topics & off_limits)
-        and (household.closeness_opt_in or p.category != CLOSENESS)
+        and (household.closeness or p.category != CLOSENESS)
     ]
     last_used = {use.prompt_id: use.at for use in household.history}
     fresh = [p for p in allowed if p.id not in last_used or now - last_used[p.id] >= RECENTLY_USED]

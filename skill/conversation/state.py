@@ -8,19 +8,17 @@ same household that started earlier (see docs/state.md).
 
 from __future__ import annotations
 
-import itertools
-import time
-import uuid
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from skill.conversation.boundaries import Boundaries, fold_boundaries
 from skill.conversation.clock import format_instant, parse_instant
+from skill.conversation.events import Event, EventKind
 
-if TYPE_CHECKING:
-    from skill.conversation.boundaries import Boundaries
+__all__ = ["Event", "EventKind"]  # re-exported: records are part of the household's state
 
 SCHEMA_VERSION = 1
 HISTORY_DAYS_KEPT = 120
@@ -43,6 +41,7 @@ class Offer(StrEnum):
     DEEPER = "deeper"
     HEARTH_FIRST_YES = "hearth-first-yes"
     HEARTH_SECOND_YES = "hearth-second-yes"
+    CLOSENESS_SECOND_YES = "closeness-second-yes"
     CHECKIN_PERMISSION = "checkin-permission"
     STORMY_LIGHTER = "stormy-lighter"
     REMINDER = "reminder"
@@ -52,16 +51,6 @@ class Offer(StrEnum):
     """After the crisis answer: "Would you like me to say the number again?"."""
     WEATHER_WORD = "weather-word"
     """The check-in asked for the weather word (Dialog.ElicitSlot)."""
-
-
-class EventKind(StrEnum):
-    """Kinds of append-only household records."""
-
-    WITHDRAWAL = "withdrawal"
-    PAUSE = "pause"
-    RESUME = "resume"
-    BOUNDARY_SET = "boundary-set"
-    BOUNDARY_REMOVED = "boundary-removed"
 
 
 class CheckInStep(StrEnum):
@@ -122,6 +111,18 @@ class Spoken:
 
 
 @dataclass(frozen=True)
+class DeviceZone:
+    """A device's time zone from the Alexa Settings API, and when it was last asked."""
+
+    device: str
+    """A hash of the device id (see ``timezones.device_key``)."""
+    zone: str | None
+    """IANA name; None when Alexa has not told us one yet."""
+    checked_at: datetime
+    """When the Settings API was last asked (at most once a day)."""
+
+
+@dataclass(frozen=True)
 class PromptUse:
     """A prompt the skill spoke: its id, level, when, and on which evening."""
 
@@ -129,38 +130,6 @@ class PromptUse:
     level: int
     at: datetime
     evening: date
-
-
-_event_sequence = itertools.count()
-
-
-def new_event_id() -> str:
-    """Unique, and in creation order within a process (ties at one instant keep their order)."""
-    return f"{time.time_ns():020d}-{next(_event_sequence):010d}-{uuid.uuid4().hex[:12]}"
-
-
-@dataclass(frozen=True)
-class Event:
-    """An append-only household record. ``data`` never holds anything a person said."""
-
-    kind: EventKind
-    at: datetime
-    data: dict[str, Any] = field(default_factory=dict)
-    event_id: str = field(default_factory=new_event_id)
-
-    @property
-    def order(self) -> tuple[datetime, str]:
-        """Events apply in time order; ids break ties between events of one instant."""
-        return self.at, self.event_id
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.event_id, "kind": str(self.kind),
-                "at": format_instant(self.at, precise=True), "data": dict(self.data)}
-
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> Event:
-        return cls(kind=EventKind(raw["kind"]), at=parse_instant(raw["at"]),
-                   data=dict(raw.get("data") or {}), event_id=str(raw["id"]))
 
 
 @dataclass(frozen=True)
@@ -181,8 +150,6 @@ class Household:
     """Current depth level, 1 (Porch) to 4 (Hearth)."""
     welcomed: bool = False
     """The first-run explanation has been given."""
-    closeness_opt_in: bool = False
-    """Both partners opted in to closeness and affection prompts."""
     level_set_at: datetime | None = None
     """When the level last changed (comfortable evenings count from here)."""
     level_raised_on: date | None = None
@@ -209,6 +176,8 @@ class Household:
     """When the skill last offered to read the boundaries back."""
     events: tuple[Event, ...] = ()
     """Append-only records, oldest first."""
+    zones: tuple[DeviceZone, ...] = ()
+    """Each device's time zone as the Settings API reported it, most recently asked last."""
 
     @property
     def withdrawals(self) -> tuple[Withdrawal, ...]:
@@ -226,8 +195,6 @@ class Household:
     @cached_property
     def boundaries(self) -> Boundaries:
         """The couple's boundaries, folded from their events (once per household value)."""
-        from skill.conversation.boundaries import fold_boundaries
-
         return fold_boundaries(self.events)
 
     @property
@@ -238,6 +205,11 @@ class Household:
     def cards(self) -> bool:
         return self.boundaries.cards
 
+    @property
+    def closeness(self) -> bool:
+        """Both partners said yes to the closeness & affection prompts, and neither said no."""
+        return self.boundaries.closeness
+
     def with_event(self, event: Event) -> Household:
         return replace(self, events=(*self.events, event))
 
@@ -247,7 +219,6 @@ class Household:
             "schema": SCHEMA_VERSION,
             "level": self.level,
             "welcomed": self.welcomed,
-            "closeness_opt_in": self.closeness_opt_in,
             "level_set_at": _instant_or_none(self.level_set_at),
             "level_raised_on": self.level_raised_on.isoformat() if self.level_raised_on else None,
             "last_deeper_offer_at": _instant_or_none(self.last_deeper_offer_at),
@@ -265,6 +236,8 @@ class Household:
             "reminder_offered_at": _instant_or_none(self.reminder_offered_at),
             "revisit_offered_at": _instant_or_none(self.revisit_offered_at),
             "events": [e.to_dict() for e in self.events],
+            "zones": [{"device": z.device, "zone": z.zone,
+                       "checked_at": format_instant(z.checked_at)} for z in self.zones],
         }
 
     @classmethod
@@ -275,7 +248,6 @@ class Household:
         return cls(
             level=min(4, max(1, int(raw.get("level", 1)))),
             welcomed=bool(raw.get("welcomed", False)),
-            closeness_opt_in=bool(raw.get("closeness_opt_in", False)),
             level_set_at=_parse_or_none(raw.get("level_set_at")),
             level_raised_on=date.fromisoformat(raw["level_raised_on"])
             if raw.get("level_raised_on") else None,
@@ -295,6 +267,9 @@ class Household:
             revisit_offered_at=_parse_or_none(raw.get("revisit_offered_at")),
             events=tuple(sorted((Event.from_dict(e) for e in raw.get("events") or ()),
                                 key=lambda e: e.order)),
+            zones=tuple(DeviceZone(device=str(z["device"]), zone=z.get("zone"),
+                                   checked_at=parse_instant(z["checked_at"]))
+                        for z in raw.get("zones") or ()),
         )
 
 

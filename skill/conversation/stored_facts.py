@@ -41,14 +41,15 @@ STORED_FACTS: tuple[StoredFact, ...] = (
                records=("boundary-set", "boundary-removed"),
                readout=("boundary_topics", "boundary_quiet_none", "boundary_quiet_gentle",
                         "boundary_weeknights", "boundary_ceiling", "boundary_no_cards")),
-    StoredFact("opt_ins", fields=("welcomed", "closeness_opt_in"),
-               records=("closeness-yes", "closeness-off")),
+    StoredFact("opt_ins", fields=("welcomed",),
+               records=("closeness-yes", "closeness-off"),
+               readout=("boundary_closeness", "remember_people")),
     StoredFact("checkins", fields=("checkin", "checkin_dates"), readout=("remember_checkins",)),
     StoredFact("reminder", fields=("reminder", "reminder_offered_at"),
                readout=("remember_reminder",)),
     StoredFact("weather", fields=("remember_weather", "weather"),
                readout=("remember_weather_words",)),
-    StoredFact("time_zone", fields=("zones",)),
+    StoredFact("time_zone", fields=("zones",), readout=("remember_zone",)),
 )
 """Everything kept, in the order the privacy page lists it. A fact whose fields and record
 kinds the household does not have (yet) is not stated: see ``current_facts``."""

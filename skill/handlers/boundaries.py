@@ -11,9 +11,14 @@ from datetime import time
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.conversation.boundaries import Boundaries, Rule, boundary_removed, boundary_set
+from skill.conversation.boundaries import (
+    Boundaries,
+    Rule,
+    boundary_removed,
+    boundary_set,
+    evening_time,
+)
 from skill.conversation.depth import LEVEL_NAMES
-from skill.conversation.reminders import parse_time
 from skill.conversation.state import Event, Offer
 from skill.handlers.common import Turn, TurnHandler, pending_offer, slot_id, slot_value
 
@@ -44,6 +49,8 @@ def describe(turn: Turn, boundaries: Boundaries) -> str:
         parts.append(turn.line("boundary_ceiling", level=LEVEL_NAMES[boundaries.ceiling]))
     if not boundaries.cards:
         parts.append(turn.line("boundary_no_cards"))
+    if boundaries.closeness:
+        parts.append(turn.line("boundary_closeness"))
     return " ".join(parts) if parts else turn.line("boundaries_none")
 
 
@@ -68,7 +75,7 @@ class SetBoundaryHandler(TurnHandler):
         hi = turn.handler_input
         topic, rule = slot_id(hi, "topic"), slot_id(hi, "rule")
         depth = slot_id(hi, "depth")
-        at = parse_time(slot_value(hi, "time"))
+        at = evening_time(slot_value(hi, "time"))
         if topic:
             event = boundary_set(turn.now, topic=topic)
         elif at:

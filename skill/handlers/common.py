@@ -8,71 +8,78 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 from ask_sdk_model.ui import SimpleCard
 
-from skill.alexa_api import AlexaApi
+from skill.alexa_services import AlexaServices
 from skill.config import Settings
 from skill.content import Content, content_for
 from skill.content.ssml import escape_text, to_plain_text
-from skill.conversation.clock import Clock, evening_of, resolve_timezone
+from skill.conversation.clock import Clock, evening_of
 from skill.conversation.prompts import Prompt, record_prompt
 from skill.conversation.state import Household, Offer
+from skill.handlers.device import device_zone, person_hash
+from skill.handlers.screen import prompt_screen
 from skill.storage import household_key_of
 
 log = logging.getLogger("porchlight.skill")
 
 OFFER_ATTRIBUTE = "offer"
-PROMPT_DOCUMENT: dict[str, Any] = {
-    "type": "APL",
-    "version": "2023.3",
-    "theme": "dark",
-    "mainTemplate": {
-        "parameters": ["prompt"],
-        "items": [{
-            "type": "Container",
-            "width": "100vw",
-            "height": "100vh",
-            "justifyContent": "center",
-            "alignItems": "center",
-            "paddingLeft": "8vw",
-            "paddingRight": "8vw",
-            "items": [
-                {"type": "Text", "text": "${prompt.title}", "fontSize": "28dp",
-                 "color": "#C9B79C", "paddingBottom": "24dp"},
-                {"type": "Text", "text": "${prompt.text}", "fontSize": "44dp",
-                 "textAlign": "center", "color": "#F4EDE4", "lineHeight": 1.4},
-            ],
-        }],
-    },
-}
 
 
 @dataclass(frozen=True)
 class Services:
-    """What handlers are built with: settings and a clock (content is per locale)."""
+    """What handlers are built with: settings, a clock, and the secret that keys the hash
+    kept of a recognised person (content is per locale)."""
 
     settings: Settings
     clock: Clock
+    person_key: bytes = b""
 
 
 class Turn:
-    """One request as the conversation sees it. Loads the household lazily, saves on demand."""
+    """One request as the conversation sees it. Loads the household lazily, saves on demand.
 
-    def __init__(self, handler_input: HandlerInput, services: Services) -> None:
+    ``may_ask_zone`` False (a "not now") never waits on the Settings API: the zone is the
+    one remembered for the device, else the locale's.
+    """
+
+    def __init__(self, handler_input: HandlerInput, services: Services, *,
+                 may_ask_zone: bool = True) -> None:
         self.handler_input = handler_input
         self.services = services
+        self.may_ask_zone = may_ask_zone
         self.request = handler_input.request_envelope.request
         self.locale: str = getattr(self.request, "locale", None) or "en-US"
         self.content: Content = content_for(self.locale)
         self.now: datetime = services.clock()
-        self.zone = resolve_timezone(services.settings.default_timezone, self.locale)
-        self.evening: date = evening_of(self.now, self.zone)
         self.request_id: str = str(getattr(self.request, "request_id", "") or "")
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        """The device's own time zone: remembered, asked for at most daily, else the locale's."""
+        return device_zone(self)
+
+    @cached_property
+    def evening(self) -> date:
+        """The evening this turn belongs to, in the device's zone (5 a.m. rollover)."""
+        return evening_of(self.now, self.zone)
+
+    @cached_property
+    def person_id(self) -> str | None:
+        """The personId of the speaker Alexa recognised, or None. Never stored or logged."""
+        person = getattr(self.system, "person", None)
+        value = getattr(person, "person_id", None)
+        return str(value) if value else None
+
+    @cached_property
+    def person(self) -> str | None:
+        """What is kept of a recognised speaker: a keyed hash of the personId, or None."""
+        return person_hash(self.services.person_key, self.person_id)
 
     @cached_property
     def household(self) -> Household:
@@ -85,7 +92,14 @@ class Turn:
         return household_key_of(self.handler_input.request_envelope)
 
     def save(self, household: Household) -> None:
-        """Write the household now, durably, before the response is sent."""
+        """Write the household now, durably, before the response is sent.
+
+        Handlers never change the remembered time zones; the turn may have learned one
+        after the handler took its copy of the household, so the turn's are kept.
+        """
+        loaded = self.__dict__.get("household")
+        if loaded is not None and loaded.zones != household.zones:
+            household = replace(household, zones=loaded.zones)
         manager = self.handler_input.attributes_manager
         manager.persistent_attributes = household.to_attributes()
         manager.save_persistent_attributes()
@@ -97,11 +111,13 @@ class Turn:
         return getattr(self.handler_input.request_envelope.context, "system", None)
 
     @property
-    def api(self) -> AlexaApi | None:
-        """This request's Alexa API access, when the envelope carries it."""
+    def api(self) -> AlexaServices | None:
+        """This request's Alexa APIs (the SDK's service clients), when the envelope carries
+        an endpoint and a token."""
+        factory = self.handler_input.service_client_factory
         endpoint = getattr(self.system, "api_endpoint", None)
         token = getattr(self.system, "api_access_token", None)
-        return AlexaApi(str(endpoint), str(token)) if endpoint and token else None
+        return AlexaServices(factory) if factory is not None and endpoint and token else None
 
     @property
     def device_id(self) -> str | None:
@@ -129,6 +145,22 @@ class Turn:
     def offer(self) -> Offer | None:
         """The question the skill is waiting on in this session, if any."""
         return pending_offer(self.handler_input)
+
+    def session_value(self, name: str) -> str | None:
+        """A session attribute the skill set earlier in this session, if any."""
+        if not self.in_session:
+            return None
+        value = self.handler_input.attributes_manager.session_attributes.get(name)
+        return str(value) if value else None
+
+    def set_session_value(self, name: str, value: str | None) -> None:
+        """Keep ``value`` for the rest of this session (None forgets it)."""
+        if self.in_session:
+            attributes = self.handler_input.attributes_manager.session_attributes
+            if value is None:
+                attributes.pop(name, None)
+            else:
+                attributes[name] = value
 
     def set_offer(self, offer: Offer | None) -> None:
         if self.in_session:
@@ -187,12 +219,6 @@ class Turn:
         return self.end(speech)
 
 
-def prompt_screen(title: str, text: str) -> RenderDocumentDirective:
-    """An Echo Show screen with the prompt in large, calm text."""
-    return RenderDocumentDirective(token="porchlight-prompt", document=PROMPT_DOCUMENT,
-                                   datasources={"prompt": {"title": title, "text": text}})
-
-
 def prompt_ssml(prompt: Prompt) -> str:
     """A prompt as warm, slightly slower speech, with its listening nudge after a beat."""
     speech = f'<prosody rate="92%">{escape_text(prompt.text)}</prosody>'
@@ -208,6 +234,8 @@ class TurnHandler(AbstractRequestHandler, ABC):  # type: ignore[misc]
     """
 
     intents: tuple[str, ...] = ()
+    asks_zone: bool = True
+    """False where nothing may wait on the Settings API (a "not now")."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -216,7 +244,7 @@ class TurnHandler(AbstractRequestHandler, ABC):  # type: ignore[misc]
         return intent_name(handler_input) in self.intents
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.respond(Turn(handler_input, self.services))
+        return self.respond(Turn(handler_input, self.services, may_ask_zone=self.asks_zone))
 
     @abstractmethod
     def respond(self, turn: Turn) -> Response:

@@ -28,6 +28,7 @@ class NotNowHandler(TurnHandler):
     """ "Not now", or No / Stop / Cancel while the skill waits on an offer: a withdrawal."""
 
     intents = ("NotNowIntent",)
+    asks_zone = False  # a "not now" never waits on the Settings API
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         name = intent_name(handler_input)
@@ -69,7 +70,8 @@ class PauseHandler(TurnHandler):
 
     def respond(self, turn: Turn) -> Response:
         span = consent.parse_duration(slot_value(turn.handler_input, "duration"))
-        household, until = consent.pause(turn.household, turn.now, span or consent.DEFAULT_PAUSE)
+        household, until = consent.pause(turn.household, turn.now,
+                                         span or consent.DEFAULT_PAUSE, turn.zone)
         turn.save(household)
         shift_reminder(turn, household, starting=until)
         return turn.end(turn.line("paused", until=turn.spoken_date(until)))

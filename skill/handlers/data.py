@@ -11,7 +11,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from skill.alexa_api import AlexaApiError
+from skill.alexa_services import AlexaApiError
 from skill.conversation import consent
 from skill.conversation.depth import LEVEL_NAMES
 from skill.conversation.reminders import spoken_when
@@ -42,6 +42,10 @@ def remembered(turn: Turn, household: Household) -> str:
         parts.append(turn.line("remember_reminder", when=spoken_when(household.reminder)))
     if household.remember_weather:
         parts.append(turn.line("remember_weather_words"))
+    if household.zones:
+        parts.append(turn.line("remember_zone"))
+    if any(e.data.get("person") for e in household.events):
+        parts.append(turn.line("remember_people"))
     parts.append(turn.line("remember_close"))
     return " ".join(parts)
 

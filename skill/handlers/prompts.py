@@ -14,6 +14,10 @@ from skill.conversation.prompts import select_prompt, tonights_prompt_id
 from skill.conversation.state import Declined, Household, Offer, Spoken
 from skill.handlers.common import Turn, TurnHandler, pending_offer
 
+GREETED_ATTRIBUTE = "greeted"
+FIRST_YES_ATTRIBUTE = "first_yes"
+"""Session attribute: the keyed hash of who gave the Hearth's first yes (when recognised)."""
+
 
 def allowed_ceiling(turn: Turn, household: Household, wanted: int) -> int:
     """``wanted``, lowered by the couple's depth limit and gentle quiet hours."""
@@ -80,6 +84,11 @@ class LaunchHandler(TurnHandler):
         return bool(is_request_type("LaunchRequest")(handler_input))
 
     def respond(self, turn: Turn) -> Response:
+        response = self.welcome(turn)
+        return greet_by_name(turn, response)
+
+    def welcome(self, turn: Turn) -> Response:
+        """The launch answer, before any greeting by name."""
         household = turn.household
         if not household.welcomed:
             turn.save(replace(household, welcomed=True))
@@ -104,6 +113,19 @@ class LaunchHandler(TurnHandler):
             return turn.ask(turn.line("offer_deeper"), turn.line("offer_reprompt"))
         turn.set_offer(Offer.PROMPT)
         return turn.ask(turn.line("welcome_back"), turn.line("offer_reprompt"))
+
+
+def greet_by_name(turn: Turn, response: Response) -> Response:
+    """Where Alexa recognised the speaker, open with their name (Alexa says it; the skill
+    never learns it), at most once a session."""
+    speech = getattr(response.output_speech, "ssml", None)
+    if turn.person_id is None or speech is None or turn.session_value(GREETED_ATTRIBUTE):
+        return response
+    turn.set_session_value(GREETED_ATTRIBUTE, "yes")
+    inner = str(speech).removeprefix("<speak>").removesuffix("</speak>")
+    response.output_speech.ssml = (
+        f"<speak>{turn.line('greeting_named', person_id=turn.person_id)} {inner}</speak>")
+    return response
 
 
 class TonightsPromptHandler(TurnHandler):
@@ -156,10 +178,15 @@ class YesToOfferHandler(TurnHandler):
 
     def respond(self, turn: Turn) -> Response:
         offer, household = turn.offer, turn.household
+        first_yes = turn.session_value(FIRST_YES_ATTRIBUTE)
         if offer is Offer.HEARTH_FIRST_YES:
             turn.set_offer(Offer.HEARTH_SECOND_YES)
+            turn.set_session_value(FIRST_YES_ATTRIBUTE, turn.person)
             return turn.ask(turn.line("hearth_second_yes"), turn.line("hearth_reprompt"))
+        if offer is Offer.HEARTH_SECOND_YES and turn.person and turn.person == first_yes:
+            return turn.ask(turn.line("other_partner"), turn.line("hearth_reprompt"))
         if offer is Offer.HEARTH_SECOND_YES:
+            turn.set_session_value(FIRST_YES_ATTRIBUTE, None)
             household = depth.raise_level(household, turn.now, turn.evening)
             return speak_new_prompt(turn, household, "hearth_intro", household.level)
         if offer is Offer.DEEPER:

@@ -16,10 +16,9 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.interfaces.connections import SendRequestDirective
 
-from skill.alexa_api import AlexaApiError
+from skill.alexa_services import AlexaApiError, reminder_model
 from skill.content.ssml import to_plain_text
 from skill.conversation import consent, reminders
-from skill.conversation.clock import resolve_timezone
 from skill.conversation.state import Household, Offer, Reminder
 from skill.handlers.common import Turn, TurnHandler, pending_offer, slot_id, slot_value
 
@@ -44,19 +43,6 @@ def offer_reminder_at_close(turn: Turn, household: Household, speech: str) -> Re
     return turn.ask(speech + turn.line("reminder_offer"), turn.line("offer_reprompt"))
 
 
-def device_zone(turn: Turn) -> str:
-    """The device's time zone from the Settings API, else the usual zone for its locale."""
-    api, device_id = turn.api, turn.device_id
-    if api is not None and device_id:
-        try:
-            zone = api.device_timezone(device_id)
-            if zone:
-                return str(resolve_timezone(zone, turn.locale).key)
-        except AlexaApiError as error:
-            log.warning("time zone lookup failed", extra={"status": error.status})
-    return str(turn.zone.key)
-
-
 def ask_permission(turn: Turn, household: Household, wanted: Reminder) -> Response:
     """Keep the chosen day and time, and let Alexa ask for the reminders permission."""
     turn.save(replace(household, reminder=replace(wanted, token=None)))
@@ -78,9 +64,9 @@ def schedule(turn: Turn, household: Household, wanted: Reminder, *,
         return turn.end(turn.line("reminder_failed"))
     if not just_granted and not turn.has_permission(REMINDERS_SCOPE):
         return ask_permission(turn, household, wanted)
-    zone = resolve_timezone(device_zone(turn), turn.locale)
     text = to_plain_text(turn.line("reminder_text"))
-    body = reminders.reminder_request(wanted, turn.now, zone, turn.locale, text)
+    body = reminder_model(reminders.reminder_request(wanted, turn.now, turn.zone, turn.locale,
+                                                     text))
     try:
         if wanted.token:
             api.update_reminder(wanted.token, body)
@@ -101,10 +87,9 @@ def shift_reminder(turn: Turn, household: Household, starting: datetime) -> None
     reminder, api = household.reminder, turn.api
     if reminder is None or not reminder.token or api is None:
         return
-    zone = resolve_timezone(device_zone(turn), turn.locale)
-    body = reminders.reminder_request(reminder, turn.now, zone, turn.locale,
-                                      to_plain_text(turn.line("reminder_text")),
-                                      starting=starting)
+    body = reminder_model(reminders.reminder_request(
+        reminder, turn.now, turn.zone, turn.locale, to_plain_text(turn.line("reminder_text")),
+        starting=starting))
     try:
         api.update_reminder(reminder.token, body)
     except AlexaApiError as error:
