@@ -2,8 +2,8 @@
 
 Requests by type and outcome, a latency histogram, and store errors. Under gunicorn each
 worker is its own process: set ``PROMETHEUS_MULTIPROC_DIR`` to an empty folder shared by the
-workers (see README "Deploying") and every scrape sums all of them; without it a scrape
-sees only the worker that answered it.
+workers (see docs/deploying.md) and every scrape sums all of them; without it a scrape sees
+only the worker that answered it.
 """
 
 from __future__ import annotations

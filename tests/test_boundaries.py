@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -62,7 +63,7 @@ def test_no_prompts_after_a_time_is_a_quiet_decline(
     alexa: Alexa, device: Device, clock: SettableClock
 ) -> None:
     at_local(clock, 20)
-    assert "No prompts after 10 p.m." in speech(say(alexa, device, "SetBoundaryIntent",
+    assert "After 10 p.m., no prompts." in speech(say(alexa, device, "SetBoundaryIntent",
                                                      time="22:00"))
     assert "<prosody" in speech(say(alexa, device, "TonightsPromptIntent"))
     at_local(clock, 22, 30)
@@ -80,7 +81,7 @@ def test_gentler_after_a_time_caps_the_depth(
     set_level(store, device, 3)
     at_local(clock, 19)
     payload = say(alexa, device, "SetBoundaryIntent", depth="light", time="21:00")
-    assert "After 9 p.m., only Porch prompts." in speech(payload)
+    assert "After 9 p.m., nothing deeper than light prompts." in speech(payload)
     assert prompt_of(say(alexa, device, "TonightsPromptIntent")).level == 3
     at_local(clock, 21, 15)
     assert prompt_of(say(alexa, device, "AnotherPromptIntent")).level == 1
@@ -98,7 +99,7 @@ def test_a_depth_ceiling_caps_prompts_and_going_deeper(
     alexa: Alexa, device: Device, store: HouseholdStore
 ) -> None:
     set_level(store, device, 3)
-    assert "Nothing deeper than Open door." in speech(
+    assert "Nothing deeper than stories and mild feelings." in speech(
         say(alexa, device, "SetBoundaryIntent", depth="open door"))
     assert prompt_of(say(alexa, device, "TonightsPromptIntent")).level <= 2
     set_level(store, device, 2)
@@ -109,12 +110,12 @@ def test_a_depth_ceiling_caps_prompts_and_going_deeper(
 def test_the_more_restrictive_setting_wins(alexa: Alexa, device: Device) -> None:
     say(alexa, device, "SetBoundaryIntent", time="22:00")
     payload = say(alexa, device, "SetBoundaryIntent", time="23:00")
-    assert "No prompts after 10 p.m." in speech(payload)
+    assert "After 10 p.m., no prompts." in speech(payload)
     say(alexa, device, "SetBoundaryIntent", depth="living room")
-    assert "Nothing deeper than Porch." in speech(
+    assert "Nothing deeper than light prompts." in speech(
         say(alexa, device, "SetBoundaryIntent", depth="light"))
     loosened = say(alexa, device, "SetBoundaryIntent", depth="hearth")
-    assert "Nothing deeper than Porch." in speech(loosened)
+    assert "Nothing deeper than light prompts." in speech(loosened)
 
 
 def test_quiet_hours_can_be_removed(alexa: Alexa, device: Device) -> None:
@@ -130,9 +131,15 @@ def test_what_are_our_boundaries(alexa: Alexa, device: Device) -> None:
     assert "No cards" in said
 
 
-def test_an_unclear_boundary_asks_what_to_change(alexa: Alexa, device: Device) -> None:
+def test_a_topic_without_a_tag_gets_what_the_skill_can_do_and_is_not_kept(
+    alexa: Alexa, device: Device, store: HouseholdStore
+) -> None:
     payload = say(alexa, device, "SetBoundaryIntent", topic="the weather")
-    assert payload["response"]["shouldEndSession"] is False
+    said = speech(payload)
+    assert payload["response"]["shouldEndSession"] is True
+    assert "What would you like to change" not in said and "weather" not in said
+    assert "light" in said.lower()
+    assert "the weather" not in json.dumps(store.load(household_key(device.user_id)) or {})
 
 
 def test_the_four_weekly_offer_to_revisit(

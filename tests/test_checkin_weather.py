@@ -77,7 +77,7 @@ def test_a_word_of_their_own_is_welcome_and_never_stored(
     to_weather(alexa, device)
     alexa.send(device, device.intent("NextStepIntent", one_shot=True))
     own = alexa.send(device, device.intent("WeatherWordIntent", {"weather": "bittersweet"}))
-    assert "your own word" in speech(own) and "shift" in speech(own)
+    assert "Thanks for that" in speech(own) and "shift" in speech(own)
     stored = store.load(household_key(device.user_id))
     assert "bittersweet" not in json.dumps(stored)
     assert Household.from_attributes(stored).weather == ()

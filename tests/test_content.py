@@ -17,7 +17,7 @@ import pytest
 from skill.content import Content, content_locales, load_content, placeholders
 from skill.content.ssml import escape_text, ssml_errors, to_plain_text
 from skill.conversation.prompts import Prompt
-from skill.handlers.common import prompt_ssml
+from skill.handlers.common import prompt_ssml, prompt_turn
 
 ROOT = Path(__file__).resolve().parent.parent
 SKILL_SOURCES = ROOT / "skill"
@@ -76,7 +76,7 @@ SAMPLE_VALUES = {
     "when": "Sundays at 7 p.m.",
     "topics": "money, in laws",
     "time": "10 p.m.",
-    "level": "Open door",
+    "depth": "stories and mild feelings",
     "since": "November 3",
     "person_id": "amzn1.ask.person.A&\"B",
 }
@@ -130,7 +130,8 @@ def whole_deliveries() -> list[tuple[str, Prompt]]:
     cases = []
     for locale in LOCALES:
         own = own_lines(locale)
-        rewords_delivery = any(key in own for key in (*INTRO_KEYS, "prompt_continue"))
+        rewords_delivery = any(key in own for key in (*INTRO_KEYS, "prompt_hint",
+                                                      "first_run_notice"))
         prompts = CONTENTS[locale].prompts if rewords_delivery else own_prompts(locale)
         cases += [(locale, prompt) for prompt in prompts]
     return cases
@@ -186,9 +187,11 @@ def test_a_whole_prompt_delivery_is_valid_ssml(locale: str, prompt: Prompt) -> N
     lines = CONTENTS[locale].lines
     for intro in INTRO_KEYS:
         for intro_variant in lines[intro]:
-            for closing in lines["prompt_continue"]:
-                speech = intro_variant + prompt_ssml(prompt) + closing
-                assert ssml_errors(speech) == [], (intro, speech)
+            for hint in lines["prompt_hint"]:
+                for notice in ("", *lines["first_run_notice"]):
+                    speech = prompt_turn(prompt_ssml(prompt), notice=notice,
+                                         intro=intro_variant, hint=hint)
+                    assert ssml_errors(speech) == [], (intro, speech)
 
 
 @pytest.mark.parametrize("case", all_line_variants(), ids=line_id)
@@ -323,6 +326,7 @@ INTRO_ARGUMENT = re.compile(
 )
 
 
+from skill.handlers.boundaries import DEPTH_LINES  # noqa: E402  (depths name their lines)
 from skill.handlers.checkin import STEP_LINES  # noqa: E402  (check-in steps name their lines)
 
 
@@ -335,6 +339,8 @@ def line_keys_used_in_code() -> dict[str, list[str]]:
         keys += INTRO_ARGUMENT.findall(source)
         if path.name == "checkin.py" and "STEP_LINES" in source:
             keys += list(STEP_LINES.values())
+        if path.name == "boundaries.py" and "DEPTH_LINES" in source:
+            keys += list(DEPTH_LINES.values())
         for key in keys:
             used.setdefault(key, []).append(str(path.relative_to(ROOT)))
     return used

@@ -33,16 +33,16 @@ def test_what_do_you_remember_in_plain_words(alexa: Alexa, device: Device) -> No
     say(alexa, device, "PauseIntent", duration="P1W")
     payload = say(alexa, device, "WhatDoYouRememberIntent")
     said = speech(payload)
-    assert "Your depth is Porch." in said
+    assert "Your depth: light prompts." in said
     assert "Off limits: money." in said and "paused until" in said
-    assert "not now" in said and "Nothing you say to each other is ever kept" in said
+    assert "not now" in said and "Nothing you say to each other is kept" in said
     assert device.user_id not in said and "P1W" not in said
     assert payload["response"]["shouldEndSession"] is True
 
 
 def test_a_new_household_hears_the_short_version(alexa: Alexa, device: Device) -> None:
     said = speech(say(alexa, device, "WhatDoYouRememberIntent"))
-    assert "Your depth is Porch." in said and "Off limits" not in said
+    assert "Your depth: light prompts." in said and "Off limits" not in said
 
 
 def test_forget_everything_asks_once_then_deletes(

@@ -90,7 +90,7 @@ def test_los_angeles_no_prompts_after_ten_starts_at_ten_their_time(
     la = device_in("America/Los_Angeles", clock, alexa_api)
     at(clock, "2026-11-27 19:00", "America/Los_Angeles")
     set_quiet = say(alexa, la, "SetBoundaryIntent", time="10:00")  # Alexa's "ten"
-    assert "No prompts after 10 p.m." in text(set_quiet)
+    assert "After 10 p.m., no prompts." in text(set_quiet)
     at(clock, "2026-11-27 21:30", "America/Los_Angeles")  # 12:30 a.m. in New York
     assert "<prosody" in speech(say(alexa, la, "TonightsPromptIntent"))
     at(clock, "2026-11-27 22:15", "America/Los_Angeles")
@@ -182,7 +182,7 @@ def test_every_hour_in_quiet_hours_means_the_evening(
     """ "no prompts after one" ... "after eleven" are p.m.; "midnight" (and "twelve") 00:00."""
     home = device_in("America/New_York", clock, alexa_api)
     payload = say(alexa, home, "SetBoundaryIntent", time=alexa_time)
-    assert f"No prompts after {read_back}" in text(payload)
+    assert f"After {read_back}, no prompts." in text(payload)
     quiet = state(store, home).boundaries.quiet
     assert quiet is not None and quiet.start.strftime("%I:%M %p").lstrip("0") != ""
     assert quiet.start.hour >= 12 or quiet.start.hour == 0

@@ -85,23 +85,26 @@ def test_every_data_file_belongs_to_a_model() -> None:
     assert set(data_locales()) <= set(interaction_model.locales())
 
 
-def phrasing_cases() -> list[tuple[str, str, str, dict[str, str]]]:
+def phrasing_cases() -> list[tuple[str, str, str, dict[str, str], dict[str, str | None]]]:
     cases = []
     for locale in data_locales():
         for test in load_data(locale)["tests"]:
             slots = {name: str(value) for name, value in
                      (test["intent"].get("slots") or {}).items()}
+            resolved = {name: None if value is None else str(value) for name, value in
+                        (test["intent"].get("resolved") or {}).items()}
             for sentence in test["sentences"]:
-                cases.append((locale, str(sentence), test["intent"]["name"], slots))
+                cases.append((locale, str(sentence), test["intent"]["name"], slots, resolved))
     return cases
 
 
-@pytest.mark.parametrize("locale, sentence, intent, slots", phrasing_cases())
+@pytest.mark.parametrize("locale, sentence, intent, slots, resolved", phrasing_cases())
 def test_real_phrasings_resolve(locale: str, sentence: str, intent: str,
-                                slots: dict[str, str]) -> None:
+                                slots: dict[str, str], resolved: dict[str, str | None]) -> None:
     found = matcher_for(locale).recognize(sentence)
     assert found.intent == intent, found
     assert {name: value.value for name, value in found.slots.items()} == slots
+    assert {name: found.slots[name].resolved_id for name in resolved} == resolved
 
 
 @pytest.mark.parametrize("locale, sentence", [
@@ -126,7 +129,7 @@ def test_out_of_domain_phrasings_fall_back(locale: str, sentence: str) -> None:
 def test_phrasings_are_not_copies_of_samples(locale: str) -> None:
     samples = {normalise(s) for texts in interaction_model.samples(locale).values()
                for s in texts}
-    sentences = [sentence for where, sentence, _, _ in phrasing_cases() if where == locale]
+    sentences = [sentence for where, sentence, *_ in phrasing_cases() if where == locale]
     copied = [sentence for sentence in sentences if normalise(sentence) in samples]
     assert len(copied) <= len(sentences) // 5, f"mostly real phrasings, please: {copied}"
 

@@ -43,7 +43,7 @@ ask porch light for another one
 """
     result = rehearse(script, "--timezone", "America/Los_Angeles", at="2026-11-27 21:30")
     turns = transcript(result.output)
-    assert "No prompts after 10 p.m." in turns[0].text
+    assert "After 10 p.m., no prompts." in turns[0].text
     assert turns[1].request == "TonightsPromptIntent" and turns[1].text not in variants(
         "quiet_hours_decline")
     assert "10:30 PM (America/Los_Angeles)" in "\n".join(turns[2].notes)
@@ -58,7 +58,7 @@ ask porch light for another one
 def test_typed_quiet_hours_mean_the_evening(rehearse: Rehearse, said: str,
                                             read_back: str) -> None:
     result = rehearse(f"tell porch light {said}\n")
-    assert f"No prompts after {read_back}" in transcript(result.output)[0].text
+    assert f"After {read_back}, no prompts." in transcript(result.output)[0].text
 
 
 def test_two_people_by_name_greeting_hearth_and_closeness(rehearse: Rehearse) -> None:

@@ -62,4 +62,4 @@ bittersweet
     result = Rehearse(tmp_path, monkeypatch)(script, at="2026-11-29 19:00")
     turns = transcript(result.stdout)
     assert turns[4].request == "WeatherWordIntent weather=bittersweet"
-    assert "your own word" in turns[4].text
+    assert "Thanks for that" in turns[4].text

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from skill.conversation.clock import evening_of, format_instant, parse_instant
+from skill.conversation.clock import EVENING_ROLLOVER, evening_of, format_instant, parse_instant
 from skill.conversation.state import (
     Declined,
     Event,
@@ -52,16 +52,19 @@ def declined_object(
 
 
 def record_withdrawal(
-    household: Household, now: datetime, evening: date, session_offer: Offer | None
+    household: Household, now: datetime, evening: date, session_offer: Offer | None,
+    *, retire: bool = False,
 ) -> tuple[Household, Withdrawal]:
-    """The household with one more withdrawal, and that withdrawal."""
+    """The household with one more withdrawal, and that withdrawal.
+
+    ``retire`` marks a misstep ("that one hurt"): a declined prompt is never offered again.
+    """
     declined, ref, level = declined_object(household, session_offer, evening)
-    withdrawal = Withdrawal(at=now, declined=declined, ref=ref, level=level)
-    event = Event(
-        kind=EventKind.WITHDRAWAL,
-        at=now,
-        data={"declined": str(declined), "ref": ref, "level": level},
-    )
+    withdrawal = Withdrawal(at=now, declined=declined, ref=ref, level=level, retired=retire)
+    data = {"declined": str(declined), "ref": ref, "level": level}
+    if retire:
+        data["retired"] = True
+    event = Event(kind=EventKind.WITHDRAWAL, at=now, data=data)
     return household.with_event(event), withdrawal
 
 
@@ -81,11 +84,12 @@ def recently_withdrew(household: Household, now: datetime, span: timedelta) -> b
 
 
 def held_back_prompt_ids(household: Household, now: datetime) -> frozenset[str]:
-    """Prompts declined in the last 30 days: not offered again yet."""
+    """Prompts declined in the last 30 days, and prompts retired after a misstep."""
     return frozenset(
         w.ref
         for w in household.withdrawals
-        if w.declined is Declined.PROMPT and w.ref and now - w.at < DECLINED_PROMPT_HOLD
+        if w.declined is Declined.PROMPT and w.ref
+        and (w.retired or now - w.at < DECLINED_PROMPT_HOLD)
     )
 
 
@@ -141,6 +145,20 @@ def pause(household: Household, now: datetime, span: timedelta,
     """
     local = now.astimezone(zone) if zone is not None else now
     until = (local + clamp_pause(span)).astimezone(UTC)
+    event = Event(kind=EventKind.PAUSE, at=now, data={"until": format_instant(until)})
+    return household.with_event(event), until
+
+
+def end_of_evening(now: datetime, zone: ZoneInfo) -> datetime:
+    """When this evening ends: 5 a.m. local time after it."""
+    rollover = time(hour=EVENING_ROLLOVER.seconds // 3600)
+    return datetime.combine(evening_of(now, zone) + timedelta(days=1), rollover, tzinfo=zone)
+
+
+def pause_tonight(household: Household, now: datetime, zone: ZoneInfo
+                  ) -> tuple[Household, datetime]:
+    """ "We need a breather": no offers for the rest of the evening; returns its end."""
+    until = end_of_evening(now, zone)
     event = Event(kind=EventKind.PAUSE, at=now, data={"until": format_instant(until)})
     return household.with_event(event), until
 

@@ -13,6 +13,8 @@ from skill.conversation.state import HISTORY_DAYS_KEPT, Declined, Household, Pro
 
 RECENTLY_USED = timedelta(days=60)
 CLOSENESS = "closeness-affection"
+HINT_FIRST_PROMPTS = 3
+HINT_EVERY = 10
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,16 @@ def tonights_prompt_id(household: Household, evening: date) -> str | None:
         for w in household.withdrawals
     )
     return None if declined else prompt_id
+
+
+def hint_due(household: Household) -> bool:
+    """Say how to go on after the next prompt: for the first few, then one in ten.
+
+    Decided from the prompt history the household already has (no new data): couples
+    learn "another one" and "not now" quickly, and a hint every night sounds like a form.
+    """
+    heard = len(household.history)
+    return heard < HINT_FIRST_PROMPTS or heard % HINT_EVERY == 0
 
 
 def select_prompt(

@@ -51,6 +51,11 @@ class Offer(StrEnum):
     """After the crisis answer: "Would you like me to say the number again?"."""
     WEATHER_WORD = "weather-word"
     """The check-in asked for the weather word (Dialog.ElicitSlot)."""
+    REMOVE_ALL_BOUNDARIES = "remove-all-boundaries"
+
+
+CONFIRMATIONS = frozenset({Offer.FORGET, Offer.REMOVE_ALL_BOUNDARIES})
+"""Questions that confirm a request rather than offer something: "no" there is no withdrawal."""
 
 
 class CheckInStep(StrEnum):
@@ -140,6 +145,8 @@ class Withdrawal:
     declined: Declined
     ref: str | None = None
     level: int | None = None
+    retired: bool = False
+    """A misstep ("that one hurt"): the declined prompt never comes back."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +194,7 @@ class Household:
                 declined=Declined(e.data.get("declined", Declined.NOTHING)),
                 ref=e.data.get("ref"),
                 level=e.data.get("level"),
+                retired=bool(e.data.get("retired", False)),
             )
             for e in self.events
             if e.kind is EventKind.WITHDRAWAL

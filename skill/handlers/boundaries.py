@@ -6,6 +6,7 @@ things more careful; loosening is a removal.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time
 
 from ask_sdk_core.handler_input import HandlerInput
@@ -18,11 +19,25 @@ from skill.conversation.boundaries import (
     boundary_set,
     evening_time,
 )
-from skill.conversation.depth import LEVEL_NAMES
-from skill.conversation.state import Event, Offer
-from skill.handlers.common import Turn, TurnHandler, pending_offer, slot_id, slot_value
+from skill.conversation.state import Event, EventKind, Household, Offer
+from skill.handlers.common import (
+    Turn,
+    TurnHandler,
+    intent_name,
+    pending_offer,
+    slot_id,
+    slot_value,
+)
 
 LOOSENING_RULES = (Rule.QUIET_HOURS, Rule.DEPTH_LIMIT)
+TOPIC_SLOTS = ("topic", "second")
+DEPTH_LINES = {1: "depth_light", 2: "depth_stories", 3: "depth_feelings", 4: "depth_deepest"}
+"""Depth by its meaning: level names are the product's words, not the couple's."""
+
+
+def spoken_depth(turn: Turn, level: int) -> str:
+    """ "light prompts", "feelings about each other": a level as its meaning."""
+    return turn.line(DEPTH_LINES.get(level, DEPTH_LINES[1]))
 
 
 def spoken_time(moment: time) -> str:
@@ -42,11 +57,12 @@ def describe(turn: Turn, boundaries: Boundaries) -> str:
         parts.append(turn.line("boundary_quiet_none", time=spoken_time(quiet.start)))
     elif quiet is not None:
         parts.append(turn.line("boundary_quiet_gentle", time=spoken_time(quiet.start),
-                               level=LEVEL_NAMES[quiet.gentle_level or 1]))
+                               depth=spoken_depth(turn, quiet.gentle_level or 1)))
     if boundaries.no_weeknights:
         parts.append(turn.line("boundary_weeknights"))
     if boundaries.ceiling:
-        parts.append(turn.line("boundary_ceiling", level=LEVEL_NAMES[boundaries.ceiling]))
+        parts.append(turn.line("boundary_ceiling",
+                               depth=spoken_depth(turn, boundaries.ceiling)))
     if not boundaries.cards:
         parts.append(turn.line("boundary_no_cards"))
     if boundaries.closeness:
@@ -58,12 +74,47 @@ def read_back(turn: Turn, intro_key: str) -> Response:
     return turn.end(turn.line(intro_key) + " " + describe(turn, turn.household.boundaries))
 
 
-def record_change(turn: Turn, event: Event | None) -> Response:
-    """Save one boundary change and read every boundary back; ask when nothing was understood."""
-    if event is None:
-        return turn.ask(turn.line("boundary_unclear"), turn.line("boundary_unclear"))
-    turn.save(turn.household.with_event(event))
-    return read_back(turn, "boundary_changed")
+def same_boundaries(before: Household, after: Household) -> bool:
+    """The change changed nothing (a removal of what was never set, a repeat)."""
+    return replace(before.boundaries, changed_at=None) == replace(after.boundaries,
+                                                                   changed_at=None)
+
+
+def record_change(turn: Turn, events: list[Event], unknown: bool = False) -> Response:
+    """Save boundary changes and read every boundary back.
+
+    Removing what was never set is not stored and says so (a set is stored even when a
+    stricter one stands: it is the couple's word, and the stricter setting still wins).
+    A topic Porch Light has no tag for is answered with what it can do instead, and its
+    words are not kept.
+    """
+    if not events:
+        return turn.end(turn.line("boundary_unknown_topic" if unknown else "boundary_unclear"))
+    before = turn.household
+    after = before
+    for event in events:
+        after = after.with_event(event)
+    removal = all(event.kind is EventKind.BOUNDARY_REMOVED for event in events)
+    if removal and same_boundaries(before, after):
+        said = turn.line("boundary_not_set")
+        return turn.end(said + " " + describe(turn, before.boundaries))
+    turn.save(after)
+    rest = " " + turn.line("boundary_partly_unknown") if unknown else ""
+    return turn.end(turn.line("boundary_changed") + " " + describe(turn, after.boundaries)
+                    + rest)
+
+
+def topics_said(turn: Turn) -> tuple[list[str], bool]:
+    """The known topic ids the couple named, and whether they named one Porch Light lacks."""
+    known: list[str] = []
+    unknown = False
+    for name in TOPIC_SLOTS:
+        topic = slot_id(turn.handler_input, name)
+        if topic and topic not in known:
+            known.append(topic)
+        elif not topic and slot_value(turn.handler_input, name):
+            unknown = True
+    return known, unknown
 
 
 class SetBoundaryHandler(TurnHandler):
@@ -73,12 +124,13 @@ class SetBoundaryHandler(TurnHandler):
 
     def respond(self, turn: Turn) -> Response:
         hi = turn.handler_input
-        topic, rule = slot_id(hi, "topic"), slot_id(hi, "rule")
-        depth = slot_id(hi, "depth")
+        topics, unknown = topics_said(turn)
+        rule, depth = slot_id(hi, "rule"), slot_id(hi, "depth")
         at = evening_time(slot_value(hi, "time"))
-        if topic:
-            event = boundary_set(turn.now, topic=topic)
-        elif at:
+        if topics or unknown:
+            return record_change(turn, [boundary_set(turn.now, topic=t) for t in topics],
+                                 unknown)
+        if at:
             event = boundary_set(turn.now, quiet_start=at,
                                  gentle_level=int(depth) if depth else None)
         elif depth:
@@ -89,7 +141,7 @@ class SetBoundaryHandler(TurnHandler):
             event = boundary_set(turn.now, rule=rule)
         else:
             event = None
-        return record_change(turn, event)
+        return record_change(turn, [event] if event else [])
 
 
 class RemoveBoundaryHandler(TurnHandler):
@@ -98,13 +150,12 @@ class RemoveBoundaryHandler(TurnHandler):
     intents = ("RemoveBoundaryIntent",)
 
     def respond(self, turn: Turn) -> Response:
-        topic, rule = slot_id(turn.handler_input, "topic"), slot_id(turn.handler_input, "rule")
-        event = None
-        if topic:
-            event = boundary_removed(turn.now, topic=topic)
-        elif rule:
-            event = boundary_removed(turn.now, rule=rule)
-        return record_change(turn, event)
+        topics, unknown = topics_said(turn)
+        rule = slot_id(turn.handler_input, "rule")
+        events = [boundary_removed(turn.now, topic=topic) for topic in topics]
+        if rule and not topics:
+            events.append(boundary_removed(turn.now, rule=rule))
+        return record_change(turn, events, unknown)
 
 
 class ListBoundariesHandler(TurnHandler):
@@ -128,3 +179,57 @@ class RevisitYesHandler(TurnHandler):
     def respond(self, turn: Turn) -> Response:
         return read_back(turn, "boundaries_intro")
 
+
+
+class ChangeBoundariesHandler(TurnHandler):
+    """ "Change our boundaries": what is agreed now, and how to change one."""
+
+    intents = ("ChangeBoundariesIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        boundaries = turn.household.boundaries
+        if boundaries.is_empty:
+            return turn.end(turn.line("boundaries_none"))
+        return turn.end(describe(turn, boundaries) + " " + turn.line("boundaries_change"))
+
+
+def removals_of_all(turn: Turn, boundaries: Boundaries) -> list[Event]:
+    """One removal event for each boundary in force (the events stay append-only)."""
+    events = [boundary_removed(turn.now, topic=topic) for topic in sorted(boundaries.off_limits)]
+    rules = ((Rule.QUIET_HOURS, boundaries.quiet is not None),
+             (Rule.WEEKNIGHTS, boundaries.no_weeknights),
+             (Rule.DEPTH_LIMIT, boundaries.ceiling is not None),
+             (Rule.CARDS, not boundaries.cards))
+    events += [boundary_removed(turn.now, rule=str(rule)) for rule, on in rules if on]
+    return events
+
+
+class RemoveAllBoundariesHandler(TurnHandler):
+    """ "Remove all our boundaries": one confirmation first."""
+
+    intents = ("RemoveAllBoundariesIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        if turn.household.boundaries.is_empty:
+            return turn.end(turn.line("boundaries_none"))
+        turn.set_offer(Offer.REMOVE_ALL_BOUNDARIES)
+        return turn.ask(turn.line("remove_all_confirm"), turn.line("remove_all_reprompt"))
+
+
+class RemoveAllAnswerHandler(TurnHandler):
+    """Yes removes every boundary; no, stop or cancel keeps them all."""
+
+    intents = ("AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent")
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (super().can_handle(handler_input)
+                and pending_offer(handler_input) is Offer.REMOVE_ALL_BOUNDARIES)
+
+    def respond(self, turn: Turn) -> Response:
+        if intent_name(turn.handler_input) != "AMAZON.YesIntent":
+            return turn.end(turn.line("remove_all_kept"))
+        household = turn.household
+        for event in removals_of_all(turn, household.boundaries):
+            household = household.with_event(event)
+        turn.save(household)
+        return turn.end(turn.line("remove_all_done"))

@@ -17,7 +17,7 @@ from ask_sdk_model import Response
 
 from skill.content import content_for
 from skill.conversation import checkin, consent
-from skill.conversation.state import Declined
+from skill.conversation.state import CONFIRMATIONS, Declined, Offer
 from skill.handlers.common import Turn, TurnHandler, request_type
 from skill.logs import HANDLER_ERROR, STORE_UNAVAILABLE, note_outcome
 from skill.storage import StoreError
@@ -29,14 +29,49 @@ SAID_ATTRIBUTE = "said"
 REPROMPT_ATTRIBUTE = "said_reprompt"
 
 
+OFFER_REPROMPTS = {
+    Offer.PROMPT: "offer_reprompt",
+    Offer.DEEPER: "offer_reprompt",
+    Offer.REMINDER: "offer_reprompt",
+    Offer.REVISIT_BOUNDARIES: "offer_reprompt",
+    Offer.HEARTH_FIRST_YES: "hearth_reprompt",
+    Offer.HEARTH_SECOND_YES: "hearth_reprompt",
+    Offer.CHECKIN_PERMISSION: "checkin_permission_reprompt",
+    Offer.STORMY_LIGHTER: "checkin_stormy_reprompt",
+    Offer.FORGET: "forget_reprompt",
+    Offer.REMOVE_ALL_BOUNDARIES: "remove_all_reprompt",
+    Offer.WEATHER_WORD: "checkin_weather_ask_reprompt",
+    Offer.CRISIS_NUMBER: "crisis_number_reprompt",
+}
+"""The question each offer asks again, so help can end on it."""
+
+
 class HelpHandler(TurnHandler):
-    """Help: what to say, that "not now" always works, and what Porch Light is not."""
+    """Help that fits the moment: how to answer a question the skill asked, the check-in,
+    or three things to say. Each ends on a question, with a reprompt."""
 
     intents = ("AMAZON.HelpIntent",)
 
     def respond(self, turn: Turn) -> Response:
-        turn.set_offer(None)
+        offer = turn.offer
+        in_checkin = checkin.active(turn.household.checkin, turn.now) is not None
+        if in_checkin and offer in (None, Offer.CHECKIN_PERMISSION):
+            turn.set_offer(Offer.CHECKIN_PERMISSION)
+            return turn.ask(turn.line("help_checkin"), turn.line("checkin_resume_reprompt"))
+        if offer is not None:
+            question = turn.line(OFFER_REPROMPTS.get(offer, "offer_reprompt"))
+            how = turn.line("help_confirm" if offer in CONFIRMATIONS else "help_offer")
+            return turn.ask(how + " " + question, question)
         return turn.ask(turn.line("help"), turn.line("help_reprompt"))
+
+
+class WarmCloseHandler(TurnHandler):
+    """ "Thank you", "goodnight": a warm close, rotated."""
+
+    intents = ("GoodnightIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        return turn.end(turn.line("warm_close"))
 
 
 class GoodbyeHandler(TurnHandler):

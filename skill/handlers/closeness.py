@@ -30,7 +30,7 @@ def say_yes(turn: Turn) -> Response:
     household = turn.household.with_event(closeness_yes(turn.now, turn.person))
     if household.closeness:
         turn.set_offer(None)
-        return record_change(turn, household.events[-1])
+        return record_change(turn, [household.events[-1]])
     turn.save(household)
     turn.set_offer(Offer.CLOSENESS_SECOND_YES)
     return turn.ask(turn.line("closeness_first_yes"), turn.line("hearth_reprompt"))
@@ -72,4 +72,4 @@ class ClosenessOffHandler(TurnHandler):
         agreed = turn.household.boundaries
         if not agreed.closeness and not agreed.closeness_voices:
             return withdraw(turn)
-        return record_change(turn, closeness_off(turn.now))
+        return record_change(turn, [closeness_off(turn.now)])

@@ -18,9 +18,10 @@ from ask_sdk_model.ui import SimpleCard
 from skill.alexa_services import AlexaServices
 from skill.config import Settings
 from skill.content import Content, content_for
+from skill.content.limits import WORD_LIMITS, TurnKind, spoken_words
 from skill.content.ssml import escape_text, to_plain_text
 from skill.conversation.clock import Clock, evening_of
-from skill.conversation.prompts import Prompt, record_prompt
+from skill.conversation.prompts import Prompt, hint_due, record_prompt
 from skill.conversation.state import Household, Offer
 from skill.handlers.device import device_zone, person_hash
 from skill.handlers.screen import prompt_screen
@@ -198,18 +199,21 @@ class Turn:
 
     def deliver_prompt(self, household: Household, prompt: Prompt, intro_key: str,
                        *, remember: bool = True) -> Response:
-        """Speak a prompt slowly, say how to continue, send its card, and end the session.
+        """Speak a prompt slowly, send its card, and end the session.
 
         A household that never opened the skill hears the first-run notice first, once.
+        How to go on ("another one, gentler, or not now") is said the first few times and
+        then only now and again (``hint_due``), never when the prompt is repeated.
         """
-        notice = "" if household.welcomed else self.line("first_run_notice") + " "
+        notice = "" if household.welcomed else self.line("first_run_notice")
+        hint = self.line("prompt_hint") if remember and hint_due(household) else ""
         if remember or notice:
             if remember:
                 household = record_prompt(household, prompt, self.now, self.evening)
             household = replace(household, welcomed=True)
             self.save(household)
-        speech = (notice + self.line(intro_key) + prompt_ssml(prompt)
-                  + self.line("prompt_continue"))
+        speech = prompt_turn(prompt_ssml(prompt), notice=notice, intro=self.line(intro_key),
+                             hint=hint)
         title = to_plain_text(self.line("card_title"))
         if household.cards:
             self.handler_input.response_builder.set_card(SimpleCard(title=title,
@@ -217,6 +221,22 @@ class Turn:
         if self.supports_apl:
             self.handler_input.response_builder.add_directive(prompt_screen(title, prompt.text))
         return self.end(speech)
+
+
+def prompt_turn(prompt_speech: str, *, notice: str = "", intro: str = "", hint: str = "") -> str:
+    """The whole turn that delivers a prompt, within the prompt turn's word limit.
+
+    The notice and the prompt are always said; the hint and then the intro give way
+    when a long prompt would otherwise make the turn too long to follow by ear.
+    """
+    limit = WORD_LIMITS[TurnKind.PROMPT]
+    speech = ""
+    for parts in ((notice, intro, prompt_speech, hint), (notice, intro, prompt_speech),
+                  (notice, prompt_speech)):
+        speech = " ".join(part for part in parts if part)
+        if spoken_words(speech) <= limit:
+            break
+    return speech
 
 
 def prompt_ssml(prompt: Prompt) -> str:

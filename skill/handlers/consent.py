@@ -7,12 +7,13 @@ response interceptors do not run when a handler raises, so nothing here relies o
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.conversation import consent
-from skill.conversation.state import Declined, Offer
+from skill.conversation import consent, depth
+from skill.conversation.state import CONFIRMATIONS, Declined
 from skill.handlers.common import Turn, TurnHandler, intent_name, pending_offer, slot_value
 from skill.handlers.reminders import shift_reminder
 from skill.logs import WITHDRAWAL_NOT_SAVED, note_outcome
@@ -35,30 +36,46 @@ class NotNowHandler(TurnHandler):
         if name in self.intents:
             return True
         offer = pending_offer(handler_input)
-        return name in OFFER_DECLINING_INTENTS and offer is not None and offer is not Offer.FORGET
+        return (name in OFFER_DECLINING_INTENTS and offer is not None
+                and offer not in CONFIRMATIONS)
 
     def respond(self, turn: Turn) -> Response:
         return withdraw(turn)
 
 
-def withdraw(turn: Turn) -> Response:
+class MisstepHandler(TurnHandler):
+    """ "That one hurt", "that was too personal": sorry, that prompt for good, one lighter."""
+
+    intents = ("MisstepIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        return withdraw(turn, misstep=True)
+
+
+def withdraw(turn: Turn, *, misstep: bool = False) -> Response:
     """Record a "not now" durably, now, and answer with one kind line and no question.
 
+    A misstep is a withdrawal too, and more: what was declined is retired for good and
+    the level drops by one, with one line of apology.
     When the store is down or slow the answer still honours the "not now", and an error
     line tells the operator (request id and error type, nothing else).
     """
     try:
         household, withdrawal = consent.record_withdrawal(
-            turn.household, turn.now, turn.evening, turn.offer
+            turn.household, turn.now, turn.evening, turn.offer, retire=misstep
         )
+        if misstep:
+            household = depth.lower_level(household, turn.now)
         turn.save(consent.forget_offer_context(household))
     except StoreError as error:
         note_outcome(WITHDRAWAL_NOT_SAVED)
         log.error("withdrawal could not be recorded",
                   extra={"request_id": turn.request_id,
                          "error_type": type(error.__cause__ or error).__name__})
-        return turn.end(turn.line("not_now"))
+        return turn.end(turn.line("misstep" if misstep else "not_now"))
     log.info("withdrawal recorded", extra={"declined": str(withdrawal.declined)})
+    if misstep:
+        return turn.end(turn.line("misstep"))
     deep = withdrawal.declined is Declined.PROMPT and (withdrawal.level or 0) >= DEEP_LEVEL
     return turn.end(turn.line("not_now_after_deep" if deep else "not_now"))
 
@@ -75,6 +92,17 @@ class PauseHandler(TurnHandler):
         turn.save(household)
         shift_reminder(turn, household, starting=until)
         return turn.end(turn.line("paused", until=turn.spoken_date(until)))
+
+
+class BreatherHandler(TurnHandler):
+    """ "We need a breather": quiet for the rest of the evening, the check-in set aside."""
+
+    intents = ("BreatherIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        household, _ = consent.pause_tonight(turn.household, turn.now, turn.zone)
+        turn.save(replace(household, checkin=None))
+        return turn.end(turn.line("breather"))
 
 
 class ResumeHandler(TurnHandler):

@@ -13,10 +13,9 @@ from ask_sdk_model import Response
 
 from skill.alexa_services import AlexaApiError
 from skill.conversation import consent
-from skill.conversation.depth import LEVEL_NAMES
 from skill.conversation.reminders import spoken_when
 from skill.conversation.state import Household, Offer
-from skill.handlers.boundaries import describe
+from skill.handlers.boundaries import describe, spoken_depth
 from skill.handlers.common import Turn, TurnHandler, intent_name, pending_offer
 
 log = logging.getLogger("porchlight.data")
@@ -25,7 +24,7 @@ log = logging.getLogger("porchlight.data")
 def remembered(turn: Turn, household: Household) -> str:
     """Everything kept about the household, in plain words."""
     parts = [turn.line("remember_intro"),
-             turn.line("remember_level", level=LEVEL_NAMES[household.level])]
+             turn.line("remember_level", depth=spoken_depth(turn, household.level))]
     if household.history:
         since = turn.spoken_date(household.history[0].at, weekday=False)
         parts.append(turn.line("remember_history", since=since))

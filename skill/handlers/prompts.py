@@ -90,17 +90,19 @@ class LaunchHandler(TurnHandler):
     def welcome(self, turn: Turn) -> Response:
         """The launch answer, before any greeting by name."""
         household = turn.household
+        quiet = not consent.may_offer(household, turn.now, turn.zone) or quiet_now(turn, household)
         if not household.welcomed:
             turn.save(replace(household, welcomed=True))
-            if quiet_now(turn, household):
-                return turn.ask(turn.line("welcome_first"))
+            if quiet:
+                return turn.end(turn.line("welcome_first_quiet"))
             turn.set_offer(Offer.PROMPT)
             return turn.ask(turn.line("welcome_first") + " " + turn.line("welcome_first_offer"),
                             turn.line("offer_reprompt"))
         if checkin.active(household.checkin, turn.now) is not None:
-            return turn.ask(turn.line("welcome_checkin"), turn.line("welcome_checkin"))
-        if not consent.may_offer(household, turn.now, turn.zone) or quiet_now(turn, household):
-            return turn.ask(turn.line("welcome_quiet"))
+            turn.set_offer(Offer.CHECKIN_PERMISSION)
+            return turn.ask(turn.line("welcome_checkin"), turn.line("checkin_resume_reprompt"))
+        if quiet:
+            return turn.ask(turn.line("welcome_quiet"), turn.line("welcome_quiet_reprompt"))
         if boundaries.should_offer_revisit(household.boundaries, household.revisit_offered_at,
                                            turn.now):
             turn.save(replace(household, revisit_offered_at=turn.now))

@@ -155,7 +155,9 @@ class PermissionAnswerHandler(TurnHandler):
         payload = getattr(turn.request, "payload", None) or {}
         status = str(payload.get("status", "")).upper()
         household, wanted = turn.household, turn.household.reminder
-        if status == "ACCEPTED" and wanted is not None:
+        if status == "ACCEPTED":
+            if wanted is None:  # granted, with nothing waiting for it
+                return turn.end(turn.line("reminder_permission_granted"))
             return schedule(turn, household, wanted, just_granted=True)
         if wanted is not None and not wanted.token:
             turn.save(replace(household, reminder=None))
