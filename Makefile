@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench bench-smoke bench-tools fuzz clean safety-report
+.PHONY: install run rehearse test browser lint bench bench-smoke bench-tools fuzz clean safety-report
 
 install: $(STAMP)
 
@@ -24,9 +24,25 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/porchlight serve
 
-test: $(STAMP)
+# The rehearsal page in the default browser (docs/rehearsal.md); options: `porchlight rehearse --help`.
+rehearse: $(STAMP)
+	$(BIN)/porchlight rehearse --web
+
+test: $(STAMP) browser
 	$(BIN)/pytest --cov=skill --cov=interaction_model --cov=local_tts --cov-report=term-missing:skip-covered --cov-fail-under=90
 	$(MAKE) bench-smoke
+
+# Headless Chromium and its driver for the browser tests of the rehearsal page (Debian's
+# packages; never a browser download). Only the test target installs them: install and run stay light.
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing chromium and chromium-driver (browser tests of the rehearsal page)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
+			|| echo "Could not install chromium; the browser tests will say so"; \
+	else \
+		echo "chromium is missing; the browser tests skip. Run: sudo apt-get install chromium chromium-driver"; \
+	fi
 
 # The safety net's rates on held-out phrasings, per locale and category (docs/safety.md).
 safety-report: $(STAMP)

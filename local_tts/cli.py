@@ -105,17 +105,31 @@ def speak_while_serving(app: Any) -> None:
               help="Say answers aloud [default: aloud at a terminal, muted for scripts].")
 @click.option("--voice", help=VOICE_HELP)
 @click.option("--rate", type=click.IntRange(80, 450), help=RATE_HELP)
-def rehearse(speak: bool | None, **options: Any) -> None:
+@click.option("--web", is_flag=True,
+              help="Rehearse on a page in the browser (served on 127.0.0.1 only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, metavar="P",
+              help="With --web: the page's port [default: any free one].")
+@click.option("--no-browser", is_flag=True,
+              help="With --web: print the page's address instead of opening a browser.")
+def rehearse(speak: bool | None, web: bool, port: int, no_browser: bool,
+             **options: Any) -> None:
     """Talk to the real skill on this computer: type what you would say to Alexa.
 
     Each line goes through the interaction model to a real request; the answer is
     printed and spoken. With a script on standard input (one utterance per line), each
-    turn prints the request it became and the answer.
+    turn prints the request it became and the answer. With --web, the same happens on a
+    page in the browser that speaks, shows the Echo Show screen and what is kept.
     """
     from local_tts.engine import SpeechUnavailable, VoiceNotFound
     from local_tts.rehearsal.repl import Repl
     from local_tts.rehearsal.setup import Options, open_rehearsal
 
+    if web:
+        _rehearse_on_a_page(Options(**options), muted=speak is False, port=port,
+                            open_browser=not no_browser)
+        return
+    if port or no_browser:
+        raise click.UsageError("--port and --no-browser go with --web")
     interactive = sys.stdin.isatty()
     try:
         rehearsal, close = open_rehearsal(Options(speak=interactive if speak is None else speak,
@@ -128,6 +142,19 @@ def rehearse(speak: bool | None, **options: Any) -> None:
     finally:
         close()
     sys.exit(status)
+
+
+def _rehearse_on_a_page(options: Any, *, muted: bool, port: int, open_browser: bool) -> None:
+    """`rehearse --web`: the same rehearsal (every option applies), served to a browser."""
+    from local_tts.engine import SpeechUnavailable, VoiceNotFound
+    from local_tts.rehearsal.web.serve import run
+
+    try:
+        run(options, muted=muted, port=port, open_browser=open_browser, out=sys.stdout)
+    except (ValueError, SpeechUnavailable, VoiceNotFound) as error:
+        raise click.UsageError(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot serve the page on port {port}: {error}") from None
 
 
 def _terminal_lines() -> Iterator[str]:

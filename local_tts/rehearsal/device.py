@@ -68,6 +68,8 @@ class RehearsalDevice:
         self.session: dict[str, Any] | None = None
         self.eliciting: tuple[str, str] | None = None
         """(intent, slot) the skill asked for with Dialog.ElicitSlot, while the session waits."""
+        self.interfaces: dict[str, Any] = {}
+        """supportedInterfaces: none, as an Echo Dot; the web page adds APL (an Echo Show)."""
 
     @property
     def in_session(self) -> bool:
@@ -129,7 +131,7 @@ class RehearsalDevice:
         system: dict[str, Any] = {
             "application": {"applicationId": self.skill_id},
             "user": {"userId": self.user_id},
-            "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
+            "device": {"deviceId": self.device_id, "supportedInterfaces": dict(self.interfaces)},
             "apiEndpoint": self.api_endpoint,
             "apiAccessToken": "rehearsal." + uuid.uuid5(uuid.NAMESPACE_URL, self.user_id).hex,
         }

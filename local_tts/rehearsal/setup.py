@@ -126,8 +126,7 @@ def make_voice(options: Options) -> Voice:
     if not options.speak and options.save_wav is None:
         return Voice()
     try:
-        writer = WavWriter(resolve_voice(options.voice, options.locale),
-                           options.rate or DEFAULT_RATE)
+        writer = make_writer(options)
     except SpeechUnavailable:
         if options.save_wav is not None:
             raise
@@ -142,3 +141,9 @@ def make_voice(options: Options) -> Voice:
     if options.save_wav is not None:
         options.save_wav.mkdir(parents=True, exist_ok=True)
     return Voice(speaker, writer, options.save_wav)
+
+
+def make_writer(options: Options) -> WavWriter:
+    """The WAV writer for the options' voice and rate (SpeechUnavailable without an engine,
+    VoiceNotFound for a voice that is not there)."""
+    return WavWriter(resolve_voice(options.voice, options.locale), options.rate or DEFAULT_RATE)
