@@ -65,6 +65,13 @@ def resource_sentence(locale: str, concern: Concern) -> tuple[str, bool]:
     return str(table["default"]["emergency"]["say"]), False
 
 
+def resource_lines(locale: str) -> tuple[str, ...]:
+    """Every resource sentence a safety answer may speak in ``locale`` (SSML): to recognise
+    such an answer by its words (the rehearsal page keeps them out of its history)."""
+    found = [resource_sentence(locale, concern)[0] for concern in RESOURCE_FOR]
+    return tuple(dict.fromkeys([*found, unsafe_line(locale)]))
+
+
 def unsafe_line(locale: str) -> str:
     """The distress answer's one soft line: the crisis line "if either of you isn't safe"."""
     table = safety_resources()
