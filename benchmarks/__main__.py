@@ -7,8 +7,9 @@
                                            (--smoke and --only write to a temporary file)
 
 Benchmarks: http, breakdown, verification, cold_start, request_handling, matcher, rehearsal,
-abuse
-(and request_handling_postgres when PORCHLIGHT_BENCH_DATABASE_URL names a server).
+abuse (floods of unsigned requests: fetches, files, memory), safety (the safety net's
+held-out rates, in percent, not times), and request_handling_postgres when
+PORCHLIGHT_BENCH_DATABASE_URL names a server.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from benchmarks import (
     matcher,
     rehearsal,
     request_handling,
+    safety,
     verification,
 )
 from benchmarks.stats import Figure, figure, markdown
@@ -48,6 +50,7 @@ BENCHMARKS: dict[str, Callable[..., dict[str, Figure]]] = {
     "matcher": matcher.run,
     "rehearsal": rehearsal.run,
     "abuse": abuse.run,
+    "safety": safety.run,
 }
 
 

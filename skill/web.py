@@ -180,7 +180,8 @@ def _locale(value: Any) -> str | None:
     return None
 
 
-SENSITIVE_INTENTS = frozenset({"CrisisIntent"})
+SENSITIVE_INTENTS = frozenset({"CrisisIntent", "AbuseIntent", "DangerIntent", "DistressIntent",
+                               "NeedHelpIntent"})
 """Intents whose very name would say too much about a household; logged as "redacted"."""
 
 

@@ -231,16 +231,16 @@ def test_every_other_shipped_locale_has_words_of_its_own_to_check() -> None:
 
 
 @pytest.mark.parametrize("locale", MODEL_LOCALES)
-def test_crisis_gives_the_locales_emergency_number(
+def test_crisis_and_danger_give_the_locales_own_numbers(
     alexa: Alexa, clock: Any, locale: str
 ) -> None:
     device = Device(clock, locale=locale)
-    payload = alexa.send(device, device.intent("CrisisIntent", one_shot=True))
     entry = safety_resources()["resources"][locale]
-    said = to_plain_text(speech(payload))
-    assert entry["emergency"] in said
-    assert to_plain_text(entry["crisis"]) in said
-    assert "card" not in payload["response"]
+    for intent, kind in (("CrisisIntent", "crisis"), ("DangerIntent", "emergency")):
+        payload = alexa.send(device, device.intent(intent, one_shot=True))
+        said = to_plain_text(speech(payload))
+        assert to_plain_text(f"<speak>{entry[kind]['number']}</speak>") in said
+        assert "card" not in payload["response"]
 
 
 def test_pause_dates_are_read_the_locales_way(alexa: Any, clock: Any) -> None:
