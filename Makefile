@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run rehearse test browser lint bench bench-smoke bench-tools fuzz clean
+.PHONY: install run rehearse test browser lint bench bench-smoke bench-tools fuzz clean safety-report
 
 install: $(STAMP)
 
@@ -43,6 +43,10 @@ browser:
 	else \
 		echo "chromium is missing; the browser tests skip. Run: sudo apt-get install chromium chromium-driver"; \
 	fi
+
+# The safety net's rates on held-out phrasings, per locale and category (docs/safety.md).
+safety-report: $(STAMP)
+	$(BIN)/python -m benchmarks.safety_report
 
 lint: $(STAMP)
 	$(BIN)/ruff check skill interaction_model local_tts tests benchmarks scripts

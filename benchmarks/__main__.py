@@ -6,8 +6,10 @@
     python -m benchmarks --out FILE        write the results somewhere else
                                            (--smoke and --only write to a temporary file)
 
-Benchmarks: http, breakdown, verification, cold_start, request_handling, matcher, rehearsal
-(and request_handling_postgres when PORCHLIGHT_BENCH_DATABASE_URL names a server).
+Benchmarks: http, breakdown, verification, cold_start, request_handling, matcher, rehearsal,
+abuse (floods of unsigned requests: fetches, files, memory), safety (the safety net's
+held-out rates, in percent, not times), and request_handling_postgres when
+PORCHLIGHT_BENCH_DATABASE_URL names a server.
 """
 
 from __future__ import annotations
@@ -25,12 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import (
+    abuse,
     breakdown,
     cold_start,
     http_endpoint,
     matcher,
     rehearsal,
     request_handling,
+    safety,
     verification,
 )
 from benchmarks.stats import Figure, figure, markdown
@@ -45,6 +49,8 @@ BENCHMARKS: dict[str, Callable[..., dict[str, Figure]]] = {
     "request_handling": request_handling.run,
     "matcher": matcher.run,
     "rehearsal": rehearsal.run,
+    "abuse": abuse.run,
+    "safety": safety.run,
 }
 
 

@@ -11,11 +11,13 @@ BUILT_IN_SAMPLES: dict[str, tuple[str, ...]] = {
     "AMAZON.YesIntent": (
         "yes", "yeah", "yep", "yup", "yes please", "sure", "okay", "of course", "go ahead",
         "please do", "absolutely", "definitely", "i think so", "that's right", "correct",
-        "uh huh", "yes we would", "yes i would", "why not",
+        "uh huh", "yes we would", "yes i would", "why not", "yeah sure", "sure thing",
+        "yes let's do it", "let's do it", "yep sure", "okay sure",
     ),
     "AMAZON.NoIntent": (
         "no", "nope", "nah", "no thanks", "no thank you", "not really", "i don't think so",
-        "no way", "no we wouldn't", "no i wouldn't",
+        "no way", "no we wouldn't", "no i wouldn't", "no not really", "nope not really",
+        "no thanks not really",
     ),
     "AMAZON.StopIntent": (
         "stop", "stop it", "off", "shut up", "be quiet", "quiet", "goodbye", "bye",

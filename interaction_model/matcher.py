@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cache
 from typing import Any
@@ -21,11 +21,18 @@ from interaction_model.builtins import BUILT_IN_SAMPLES
 from interaction_model.invocation import InvocationStripper
 from interaction_model.slots import BUILT_IN_PARSERS, CustomType, SlotHit, SlotTypes
 from interaction_model.text import tokens
+from interaction_model.thresholds import (
+    CLOSE_THRESHOLD,
+    SAFETY_INTENTS,
+    SAFETY_THRESHOLD,
+    THRESHOLD,
+    Thresholds,
+)
 from interaction_model.tolerant import SLOT_WEIGHT, BagIndex, BagSample, Vocabulary, stem
 
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
-THRESHOLD = 0.6
-"""Lowest tolerant score that still counts as a match."""
+Screen = Callable[[str], "str | None"]
+"""Reads a whole line; returns the safety intent its words call for, or None."""
 UNRESOLVED_SPREAD = 0.4
 """A sample whose custom slot took words that are none of the type's values scores
 lower the more of the utterance those words are: "let's not talk about the garden" is
@@ -74,6 +81,8 @@ class Match:
     """The sample that matched best (for a fallback: the nearest one)."""
     nearest: str | None = None
     """For a fallback: the intent of the nearest sample, to help improve the model."""
+    screened: bool = False
+    """The safety screen chose the intent from the line's words."""
 
     @property
     def is_launch(self) -> bool:
@@ -116,7 +125,7 @@ def _compile(intent: str, text: str, declared: Mapping[str, str]) -> Sample | No
 class Matcher:
     """Recognises intents and slots for one locale's model. Build once; matching is pure."""
 
-    def __init__(self, model: Mapping[str, Any]) -> None:
+    def __init__(self, model: Mapping[str, Any], screen: Screen | None = None) -> None:
         try:
             language = model["interactionModel"]["languageModel"]
             language.get("intents")
@@ -124,6 +133,8 @@ class Matcher:
             raise ValueError("not an interaction model: it needs interactionModel."
                              "languageModel (check it with `porchlight model check`)") from None
         self.invocation_name = str(language.get("invocationName", ""))
+        self.screen = screen
+        self.thresholds = Thresholds(THRESHOLD, CLOSE_THRESHOLD, SAFETY_THRESHOLD)
         self.intents: dict[str, tuple[tuple[str, str], ...]] = {}
         self.samples: list[Sample] = []
         intents = [i for i in language.get("intents") or () if isinstance(i, Mapping)]
@@ -143,6 +154,24 @@ class Matcher:
         self._with_slots = [(frozenset(w for w in s.words if not _SLOT.fullmatch(w)), s)
                             for s in self.samples if s.pattern is not None]
         self._bags = self._bag_index()
+        self._elicitation = self._slot_samples(intents)
+        self._safety_samples = frozenset(i for i, sample in enumerate(self.samples)
+                                         if sample.intent in SAFETY_INTENTS)
+
+    def _slot_samples(self, intents: Sequence[Mapping[str, Any]]
+                      ) -> dict[tuple[str, str], list[Sample]]:
+        """Each slot's own samples (said only while Alexa elicits that slot)."""
+        found: dict[tuple[str, str], list[Sample]] = {}
+        for intent in intents:
+            name = str(intent.get("name", ""))
+            declared = dict(self.intents.get(name, ()))
+            for slot in intent.get("slots") or ():
+                if not isinstance(slot, Mapping):
+                    continue
+                texts = slot.get("samples") or ()
+                compiled = (_compile(name, str(text), declared) for text in texts)
+                found[(name, str(slot.get("name")))] = [c for c in compiled if c is not None]
+        return found
 
     def _add_samples(self, intent: Mapping[str, Any], phrasings: Sequence[Any]) -> None:
         name = str(intent.get("name", ""))
@@ -166,22 +195,82 @@ class Matcher:
             bags.append(BagSample(index, counts, sample.slot_types, weight))
         return BagIndex(vocabulary, bags)
 
-    def recognize(self, text: str) -> Match:
-        """The intent and slots ``text`` resolves to; ``AMAZON.FallbackIntent`` if none."""
+    def recognize(self, text: str, eliciting: tuple[str, str] | None = None) -> Match:
+        """The intent and slots ``text`` resolves to; ``AMAZON.FallbackIntent`` if none.
+
+        ``eliciting`` is (intent, slot) while the skill has asked for that slot
+        (Dialog.ElicitSlot): the slot's own samples apply then. A line that matches no
+        sample word for word is read by the safety screen before anything else.
+        """
+        found, other = self.candidates(text)
+        if found.is_launch or (found.score >= 1.0 and found.intent != FALLBACK_INTENT):
+            return found
+        safety = self.screen(text) if self.screen is not None else None
+        if safety is not None:
+            return Match(RequestKind.INTENT, safety, found.score, found.invoked,
+                         sample=found.sample, screened=True)
+        if eliciting is not None:
+            elicited = self._elicited(text, *eliciting)
+            if elicited is not None:
+                return elicited
+        return self.decide(found, other=other)
+
+    def candidate(self, text: str) -> Match:
+        """The best match before any threshold (what ``decide`` judges)."""
+        return self.candidates(text)[0]
+
+    def candidates(self, text: str) -> tuple[Match, Match | None]:
+        """The best match before any threshold, and, when that is a tolerant match to a
+        safety intent, the best match among the other intents (used when the safety
+        match is not close enough: "i'm exhausted, not tonight" is still a "not now")."""
         invocation = self._stripper.strip(tokens(text))
         if invocation.launch:
-            return Match(RequestKind.LAUNCH, None, 1.0, invoked=True)
+            return Match(RequestKind.LAUNCH, None, 1.0, invoked=True), None
         readings = (invocation.words, *invocation.alternatives)
         found = self._word_for_word(readings)
         if found is None or found.score < 1.0:
             closest = self._closest(readings)
             found = closest if found is None or closest.score > found.score else found
-        if found.score < THRESHOLD:
+        found = replace(found, invoked=invocation.invoked)
+        if found.intent not in SAFETY_INTENTS or found.score >= 1.0:
+            return found, None
+        other = replace(self._closest(readings, self._safety_samples), invoked=invocation.invoked)
+        return found, other
+
+    def decide(self, found: Match, thresholds: Thresholds | None = None,
+               other: Match | None = None) -> Match:
+        """A candidate kept, or the fallback: a tolerant score below its threshold falls
+        back (intents with a consequence and safety intents need a closer match). A
+        safety match that is not close enough gives way to ``other``, judged the same way."""
+        thresholds = thresholds or self.thresholds
+        needed = thresholds.needed(found.intent, found.score)
+        if found.score < needed and other is not None:
+            return self.decide(other, thresholds)
+        if found.score < needed or found.intent == FALLBACK_INTENT:
             nearest = None if found.intent == FALLBACK_INTENT else found.intent
-            return Match(RequestKind.INTENT, FALLBACK_INTENT, found.score, invocation.invoked,
+            return Match(RequestKind.INTENT, FALLBACK_INTENT, found.score, found.invoked,
                          sample=found.sample, nearest=nearest)
-        return Match(RequestKind.INTENT, found.intent, found.score, invocation.invoked,
-                     found.slots, found.sample)
+        return found
+
+    def _elicited(self, text: str, intent: str, slot: str) -> Match | None:
+        """``text`` as the elicited slot's answer, through that slot's samples."""
+        line = " ".join(self._stripper.strip(tokens(text)).words)
+        best: Match | None = None
+        for sample in self._elicitation.get((intent, slot), ()):
+            hit = sample.pattern.fullmatch(line) if sample.pattern is not None else None
+            if hit is None:
+                continue
+            name, slot_type = sample.slot_types[0]
+            value = self.slot_types.parse(slot_type, tuple(hit.group("s0").split()),
+                                          strict=False)
+            if value is None:
+                continue
+            found = Match(RequestKind.INTENT, intent, 1.0,
+                          slots={name: _slot_value(name, value)}, sample=sample.text)
+            if value.resolved_id is not None:
+                return found
+            best = best or found
+        return best
 
     def match(self, text: str) -> Match | None:
         """Like ``recognize``, but None where ``recognize`` would fall back."""
@@ -230,11 +319,12 @@ class Matcher:
             return value.resolved_id is None
         return value.slot_type not in BUILT_IN_PARSERS
 
-    def _closest(self, readings: Sequence[tuple[str, ...]]) -> Match:
+    def _closest(self, readings: Sequence[tuple[str, ...]],
+                 skip: frozenset[int] = frozenset()) -> Match:
         best = Match(RequestKind.INTENT, FALLBACK_INTENT, 0.0)
         for words in readings:
             hits = self.slot_types.find(words)
-            scored = self._bags.best(words, hits)
+            scored = self._bags.best(words, hits, skip)
             if scored is not None and scored.score > best.score:
                 sample = self.samples[scored.index]
                 slots = {name: _slot_value(name, hit) for name, hit in scored.slots}
@@ -249,10 +339,12 @@ def _slot_value(name: str, hit: SlotHit) -> SlotValue:
 
 @cache
 def matcher_for(locale: str) -> Matcher:
-    """The matcher for a packaged locale's model, built once per process."""
+    """The matcher for a packaged locale's model, with that locale's safety screen, built
+    once per process."""
     from interaction_model import load_model
+    from skill.conversation.safety_screen import intent_screen
 
-    return Matcher(load_model(locale))
+    return Matcher(load_model(locale), screen=intent_screen(locale))
 
 
 def recognize(text: str, locale: str = "en-US") -> Match:

@@ -219,8 +219,10 @@ class BagIndex:
             for slot_type in {slot_type for _, slot_type in sample.slots}:
                 self._by_slot_type[slot_type].append(sample.index)
 
-    def best(self, words: Sequence[str], hits: Sequence[SlotHit]) -> Scored | None:
-        """The best-scoring sample for ``words`` (with ``hits`` found in them), if any."""
+    def best(self, words: Sequence[str], hits: Sequence[SlotHit],
+             skip: frozenset[int] = frozenset()) -> Scored | None:
+        """The best-scoring sample for ``words`` (with ``hits`` found in them), if any;
+        samples whose index is in ``skip`` are not considered."""
         stems, penalty = self.vocabulary.correct(words)
         counts = Counter(stems)
         weight = self.vocabulary.weight
@@ -241,6 +243,8 @@ class BagIndex:
         bounds = self._bounds(shared, light, total, takeable)
         best: Scored | None = None
         for index in sorted(bounds, key=bounds.__getitem__, reverse=True):
+            if index in skip:
+                continue
             if best is not None and bounds[index] <= best.score:
                 break
             scored = self._score(self.samples[index], counts, total, hits, span_stems)

@@ -16,6 +16,7 @@ from typing import Any
 
 from interaction_model.checks import ModelChecks, Problem, Severity
 from interaction_model.dialog import dialog_problems
+from interaction_model.safety_checks import safety_problems
 
 ALEXA_LOCALES = frozenset({
     "en-US", "en-GB", "en-CA", "en-AU", "en-IN", "de-DE", "es-ES", "es-MX", "es-US", "fr-FR",
@@ -203,6 +204,7 @@ def check_model(name: str, model: Mapping[str, Any]) -> list[Problem]:
     """Every check on one soundly shaped model."""
     interaction = model["interactionModel"]
     return [*ModelChecks(name, interaction["languageModel"]).run(),
+            *safety_problems(name, interaction["languageModel"]),
             *dialog_problems(name, interaction)]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
@@ -13,10 +13,22 @@ from skill.config import Settings, load_settings
 from skill.conversation.clock import Clock, system_clock
 
 if TYPE_CHECKING:
+    from skill.cert_url import CertUrl
     from skill.storage import HouseholdStore
+
+    CertFetch = Callable[[CertUrl], bytes]
 
 log = logging.getLogger("porchlight.app")
 
+ANY_SKILL_WARNING = (
+    "WARNING: PORCHLIGHT_SKILL_ID is not set: requests signed for ANY Alexa skill are "
+    "accepted. Set it to your skill's id (docs/security.md)."
+)
+NO_SKILL_ID = (
+    "PORCHLIGHT_SKILL_ID is not set, so requests for any Alexa skill would be served "
+    "(Alexa signs every skill's requests with the same certificate). Set it to your skill's "
+    "id, or set PORCHLIGHT_ALLOW_ANY_SKILL=true to serve any skill on purpose."
+)
 DEV_WARNING = (
     "WARNING: development mode: Alexa request signatures are NOT checked. "
     "Serving loopback only; never expose this server."
@@ -26,14 +38,19 @@ DEV_WARNING = (
 def create_app(
     config: Mapping[str, Any] | None = None, *, clock: Clock = system_clock,
     store: HouseholdStore | None = None, alexa_stand_ins: Iterable[str] = (),
+    cert_fetch: CertFetch | None = None, require_skill_id: bool = True,
 ) -> Flask:
     """Build the app from settings (defaults, then PORCHLIGHT_* variables, then ``config``).
 
     ``store`` replaces the one the database URL names (tests, embedding).
     ``alexa_stand_ins``: hosts of local stand-ins for Alexa's APIs the skill may send a
     request's access token to (tests); in production only Alexa's own hosts get it.
+    ``cert_fetch``: the certificate fetcher (tests: a fake S3 on loopback). Without a skill
+    id the app refuses to start (ValueError) unless in dev mode, PORCHLIGHT_ALLOW_ANY_SKILL
+    is set, or the caller warns about it itself (``require_skill_id=False``: `porchlight
+    serve`).
     """
-    from skill import web
+    from skill import dev_guard, web
     from skill.builder import build_skill
     from skill.logs import UserHasher, configure_logging
     from skill.public_pages import blueprint as public_pages
@@ -41,9 +58,10 @@ def create_app(
 
     settings = load_settings(config)
     configure_logging()
+    check_skill_id(settings, required=require_skill_id)
+    verifiers = request_verifiers(settings, clock, cert_fetch)
     store = store or store_from_settings(settings)
     skill = build_skill(store, settings, clock, stand_ins=alexa_stand_ins)
-    verifiers = request_verifiers(settings, clock)
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
@@ -54,12 +72,25 @@ def create_app(
     app.extensions["porchlight.endpoint"] = web.AlexaEndpoint(
         skill, verifiers, UserHasher(settings.log_key)
     )
+    if settings.dev:
+        dev_guard.install(app)
     web.register(app, metrics=settings.metrics)
     return app
 
 
-def request_verifiers(settings: Settings, clock: Clock) -> list[Any]:
-    """Signature (unless in development mode), timestamp and, when set, skill id checks."""
+def check_skill_id(settings: Settings, *, required: bool) -> None:
+    """ValueError when a skill id is required and missing; a warning in the log whenever
+    it is missing (Alexa signs every skill's requests with the same certificate)."""
+    if required and not (settings.skill_id or settings.dev or settings.allow_any_skill):
+        raise ValueError(NO_SKILL_ID)
+    if not settings.skill_id:
+        log.warning("no skill id: requests for any skill are accepted")
+
+
+def request_verifiers(settings: Settings, clock: Clock, cert_fetch: CertFetch | None = None
+                      ) -> list[Any]:
+    """Timestamp, skill id (when set), then signature (unless in development mode): the
+    cheap checks first, so a request that fails them never costs a certificate fetch."""
     from skill.verify import (
         SignatureVerifier,
         SigningKeyCache,
@@ -68,16 +99,14 @@ def request_verifiers(settings: Settings, clock: Clock) -> list[Any]:
         load_trust_store,
     )
 
-    verifiers: list[Any] = []
+    verifiers: list[Any] = [TimestampVerifier(clock)]
+    if settings.skill_id:
+        verifiers.append(SkillIdVerifier(settings.skill_id))
     if settings.dev:
         print(DEV_WARNING, file=sys.stderr)
         log.warning("signature checking is off (development mode)")
     else:
-        keys = SigningKeyCache(
-            load_trust_store(settings.ca_bundle), clock, cache_dir=settings.cert_cache_dir
-        )
+        keys = SigningKeyCache(load_trust_store(settings.ca_bundle), clock,
+                               cache_dir=settings.cert_cache_dir, fetch=cert_fetch)
         verifiers.append(SignatureVerifier(keys))
-    verifiers.append(TimestampVerifier(clock))
-    if settings.skill_id:
-        verifiers.append(SkillIdVerifier(settings.skill_id))
     return verifiers

@@ -57,7 +57,9 @@ def build_skill_builder(
     for handler in (
         builtins.SessionEndedHandler(),
         data.SkillDisabledHandler(),
-        safety.CrisisHandler(services),
+        safety.ScreenedWordsHandler(services),
+        safety.SafetyIntentHandler(services),
+        safety.NumberAgainHandler(services),
         consent.NotNowHandler(services),
         consent.MisstepHandler(services),
         safety.OverwhelmedHandler(services),
@@ -94,6 +96,7 @@ def build_skill_builder(
         data.ForgetEverythingHandler(services),
         data.ForgetAnswerHandler(services),
         builtins.HelpHandler(services),
+        builtins.RepeatHandler(services),
         builtins.WarmCloseHandler(services),
         builtins.GoodbyeHandler(services),
         builtins.NoThanksHandler(services),
@@ -101,6 +104,7 @@ def build_skill_builder(
         builtins.UnhandledRequestHandler(),
     ):
         builder.add_request_handler(handler)
+    builder.add_global_response_interceptor(builtins.RememberSpeechInterceptor())
     builder.add_exception_handler(builtins.StoreUnavailableExceptionHandler())
     builder.add_exception_handler(builtins.ApologyExceptionHandler())
     return builder

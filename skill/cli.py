@@ -28,24 +28,39 @@ def main() -> None:
 @click.option("--speak", is_flag=True, help="With --dev: say every response aloud.")
 def serve(speak: bool, **options: Any) -> None:
     """Serve the skill at http://HOST:PORT/alexa (signature verification on)."""
-    from werkzeug.serving import run_simple
-
-    from skill.app import create_app
+    from skill.app import ANY_SKILL_WARNING, create_app
 
     try:
         settings = load_settings(options)
         if speak and not settings.dev:
             raise ValueError("--speak is for development: use it with --dev")
-        app = create_app(options)
+        app = create_app(options, require_skill_id=False)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     if speak:
         from local_tts.cli import speak_while_serving
 
         speak_while_serving(app)
+    if not settings.skill_id:
+        click.echo(ANY_SKILL_WARNING, err=True)
     click.echo(f"Porch Light is listening on http://{settings.host}:{settings.port}/alexa",
                err=True)
-    run_simple(settings.host, settings.port, app, threaded=True)
+    wsgi_server(app, settings.host, settings.port, settings.max_body_bytes).run()
+
+
+def wsgi_server(app: Any, host: str, port: int, max_body_bytes: int) -> Any:
+    """The server `porchlight serve` runs: waitress, with a fixed pool of threads and each
+    request read whole before a thread is given to it, so slow or idle clients cannot hold
+    the threads that answer Alexa. ``.run()`` serves until stopped.
+
+    Waitress drops a connection whose body passes its own cap, so the cap is set well above
+    the app's limit: bodies between the two get the app's clear 413 answer.
+    """
+    from waitress.server import create_server
+
+    return create_server(app, host=host, port=port, threads=8, channel_timeout=30,
+                         max_request_body_size=4 * max_body_bytes, ident="porchlight",
+                         clear_untrusted_proxy_headers=True)
 
 
 main.add_command(ops_cli.db)

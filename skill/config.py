@@ -43,6 +43,8 @@ class Settings:
     """Create or migrate the schema on start (default: yes for SQLite, no for PostgreSQL)."""
     skill_id: str | None = None
     """The Alexa skill id; when set, requests for any other skill get 400."""
+    allow_any_skill: bool = False
+    """Serve without a skill id on purpose (any skill's requests accepted); see docs/security.md."""
     dev: bool = False
     """Development mode: no signature checks (timestamps still checked); loopback only."""
     ca_bundle: str | None = None

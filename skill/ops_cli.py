@@ -6,6 +6,7 @@ Nothing heavy is imported until a command runs, so ``porchlight --help`` stays f
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,6 +22,18 @@ Command = TypeVar("Command", bound=Callable[..., Any])
 PLAIN_NAMES = {"withdrawal": "withdrawals", "pause": "pauses", "resume": "resumes",
                "boundary-set": "boundaries_set", "boundary-removed": "boundaries_removed"}
 SEPARATE_FIELDS = ("events", "history")
+# Alexa user ids: amzn1.ask.account.<letters and digits>; kept a little wider on purpose.
+USER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,511}")
+
+
+def checked_user_id(user_id: str) -> str:
+    """The id without surrounding spaces; a UsageError (exit 2) unless it looks like one."""
+    trimmed = user_id.strip()
+    if not USER_ID.fullmatch(trimmed):
+        raise click.UsageError(
+            "USER_ID must be an Alexa user id such as amzn1.ask.account.AEXAMPLE… "
+            "(letters, digits, dots, dashes; no spaces or other characters)")
+    return trimmed
 
 
 def database_url_option(command: Command) -> Command:
@@ -31,15 +44,25 @@ def database_url_option(command: Command) -> Command:
 
 
 @contextmanager
-def opened_store(database_url: str | None) -> Iterator[HouseholdStore]:
-    """The store the option or the environment names; its errors as clear command errors."""
+def opened_store(database_url: str | None, *, create: bool = False
+                 ) -> Iterator[HouseholdStore]:
+    """The store the option or the environment names; its errors as clear command errors.
+
+    Only ``create`` (db upgrade) may create a SQLite file: reading or deleting from a
+    database that is not there says so instead of leaving an empty one behind.
+    """
     from skill.config import load_settings
-    from skill.storage import StoreError, store_from_settings
+    from skill.storage import NoDatabase, StoreError, open_store
 
     try:
         settings = load_settings({"database_url": database_url, "db_auto_upgrade": False})
-        store = store_from_settings(settings)
-    except ValueError as error:
+        settings.database_url.encode("utf-8")
+        store = open_store(settings.database_url, pool_size=settings.db_pool_size,
+                           timeout=settings.db_timeout_ms / 1000, auto_upgrade=False,
+                           create=create)
+    except UnicodeEncodeError:
+        raise click.UsageError("the database URL is not valid text (UTF-8)") from None
+    except (ValueError, NoDatabase) as error:
         raise click.UsageError(str(error)) from None
     except StoreError as error:
         raise click.ClickException(str(error)) from None
@@ -60,7 +83,7 @@ def db() -> None:
 @database_url_option
 def upgrade(database_url: str | None) -> None:
     """Create or migrate the schema. Run it once per release, before new servers start."""
-    with opened_store(database_url) as store:
+    with opened_store(database_url, create=True) as store:
         before = store.schema_version()
         after = store.upgrade()
     change = "already current" if before == after else f"was {before}"
@@ -79,7 +102,7 @@ def export_command(user_id: str, database_url: str | None) -> None:
     """Print everything stored about USER_ID's household (USER_ID: the Alexa user id) as JSON."""
     from skill.storage import household_key
 
-    key = household_key(user_id)
+    key = household_key(checked_user_id(user_id))
     with opened_store(database_url) as store:
         document = store.load(key)
     click.echo(json.dumps(export_document(key, document), indent=2, sort_keys=True))
@@ -93,7 +116,7 @@ def delete_command(user_id: str, database_url: str | None, yes: bool) -> None:
     """Delete everything stored about USER_ID's household (USER_ID: the Alexa user id)."""
     from skill.storage import household_key
 
-    key = household_key(user_id)
+    key = household_key(checked_user_id(user_id))
     if not yes:
         click.confirm(f"Delete everything stored about household {key[:12]}?", abort=True)
     with opened_store(database_url) as store:

@@ -1,11 +1,12 @@
 """Alexa request verification: signature, certificate chain, timestamp and skill id.
 
 Alexa signs every request to a web-service skill. The rules (Alexa Skills Kit,
-"Host a custom skill as a web service") are checked here with
-``cryptography.x509.verification``, which validates the chain, its validity period
-and the ``echo-api.amazon.com`` DNS name in one call. A validated signing key is
-kept per certificate URL until the first certificate in its chain expires, so a
-warm request costs one RSA signature check.
+"Host a custom skill as a web service") are checked cheapest first, and the network
+last (docs/security.md): the timestamp and skill id verifiers run before this module's
+``SignatureVerifier``, which checks the URL's form and the signature header before it
+asks ``skill.cert_cache`` for a key (which may fetch, see ``skill.cert_fetch``). A
+validated signing key is kept per certificate URL until the first certificate in its
+chain expires, so a warm request costs one RSA signature check.
 
 The verifiers implement the ASK SDK's ``AbstractVerifier`` so they plug into
 ``WebserviceSkillHandler`` in place of the stock ones (which re-validate the chain
@@ -17,29 +18,21 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import hashlib
 import logging
-import posixpath
 import re
-import threading
-import urllib.request
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from http.client import HTTPException
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import certifi
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.utils import CryptographyDeprecationWarning
-from cryptography.x509 import DNSName
-from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
+from cryptography.x509.verification import Store
 
 from skill.compat import ensure_webservice_support_importable
 
@@ -50,56 +43,33 @@ from ask_sdk_webservice_support.verifier import (  # noqa: E402
     VerificationException,
 )
 
+from skill.cert_cache import SIGNING_CERT_DNS_NAME, SigningKeyCache, cache_file_name  # noqa: E402
+from skill.cert_fetch import MAX_CHAIN_BYTES, ChainFetcher  # noqa: E402
+from skill.cert_url import CertUrl, parse_cert_url, validate_cert_chain_url  # noqa: E402
+
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "Signature-256"
 CERT_CHAIN_URL_HEADER = "SignatureCertChainUrl"
-SIGNING_CERT_DNS_NAME = "echo-api.amazon.com"
-CERT_HOST = "s3.amazonaws.com"
-CERT_PATH_PREFIX = "/echo.api/"
-FETCH_TIMEOUT_SECONDS = 2.0
-MAX_CHAIN_BYTES = 64 * 1024
 REQUEST_TOLERANCE = timedelta(seconds=150)
 SKILL_EVENT_TOLERANCE = timedelta(seconds=3600)
 
 Clock = Callable[[], datetime]
 
 __all__ = [
+    "MAX_CHAIN_BYTES",
+    "SIGNING_CERT_DNS_NAME",
+    "CertUrl",
+    "ChainFetcher",
     "SignatureVerifier",
     "SigningKeyCache",
     "SkillIdVerifier",
     "TimestampVerifier",
     "VerificationException",
     "cache_file_name",
+    "parse_cert_url",
     "validate_cert_chain_url",
 ]
-
-
-def validate_cert_chain_url(url: str) -> None:
-    """Raise VerificationException unless ``url`` is an Alexa certificate URL."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as error:
-        raise VerificationException("certificate URL is malformed") from error
-    if parts.scheme.lower() != "https":
-        raise VerificationException("certificate URL must use https")
-    if (parts.hostname or "").lower() != CERT_HOST:
-        raise VerificationException(f"certificate URL host must be {CERT_HOST}")
-    if port not in (None, 443):
-        raise VerificationException("certificate URL port must be 443")
-    normalised = posixpath.normpath(parts.path) if parts.path else ""
-    if not normalised.startswith(CERT_PATH_PREFIX):
-        raise VerificationException(f"certificate URL path must start with {CERT_PATH_PREFIX}")
-
-
-# Alexa signs with one or two certificate URLs at a time: a valid one is checked once.
-_validated_url = functools.lru_cache(maxsize=64)(validate_cert_chain_url)
-
-
-def cache_file_name(url: str) -> str:
-    """The file a chain for ``url`` is kept in: lowercase SHA-256 hex of the URL + .pem."""
-    return hashlib.sha256(url.encode("utf-8")).hexdigest() + ".pem"
 
 
 def load_trust_store(ca_bundle: str | None) -> Store:
@@ -130,100 +100,8 @@ _PEM_CERTIFICATE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class _TrustedKey:
-    key: rsa.RSAPublicKey
-    valid_from: datetime
-    valid_until: datetime
-
-
-class SigningKeyCache:
-    """Signing keys of validated chains, one per certificate URL, until they expire."""
-
-    def __init__(
-        self,
-        trust_store: Store,
-        clock: Clock,
-        cache_dir: str | None = None,
-        fetch: Callable[[str], bytes] | None = None,
-    ) -> None:
-        self._store = trust_store
-        self._clock = clock
-        self._cache_dir = Path(cache_dir) if cache_dir else None
-        self._fetch = fetch or _fetch_chain
-        self._keys: dict[str, _TrustedKey] = {}
-        self._lock = threading.Lock()
-
-    def key_for(self, url: str) -> rsa.RSAPublicKey:
-        """The validated signing key for ``url``; fetches and validates when needed."""
-        now = self._clock()
-        trusted = self._keys.get(url)
-        if trusted is None or not trusted.valid_from <= now <= trusted.valid_until:
-            with self._lock:
-                trusted = self._keys.get(url)
-                if trusted is None or not trusted.valid_from <= now <= trusted.valid_until:
-                    pem, fetched = self._load_chain(url)
-                    trusted = self._validate(pem, now)
-                    if fetched:
-                        self._write_cache(url, pem)
-                    self._keys[url] = trusted
-        return trusted.key
-
-    def _load_chain(self, url: str) -> tuple[bytes, bool]:
-        """The chain for ``url`` and whether it was fetched (rather than read from the cache)."""
-        cached = self._cache_dir / cache_file_name(url) if self._cache_dir else None
-        if cached is not None and cached.is_file():
-            return cached.read_bytes(), False
-        try:
-            pem = self._fetch(url)
-        except (OSError, ValueError, HTTPException) as error:
-            # HTTPException: e.g. InvalidURL for a space in the path, which the URL rules allow.
-            raise VerificationException("could not fetch the certificate chain") from error
-        return pem, True
-
-    def _write_cache(self, url: str, pem: bytes) -> None:
-        """Keep a fetched chain, once it has validated, so a bad fetch is never reused."""
-        if self._cache_dir is None:
-            return
-        cached = self._cache_dir / cache_file_name(url)
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_bytes(pem)
-        except OSError:
-            log.warning("could not write the certificate cache", exc_info=True)
-
-    def _validate(self, pem: bytes, now: datetime) -> _TrustedKey:
-        try:
-            chain = x509.load_pem_x509_certificates(pem)
-        except ValueError as error:
-            raise VerificationException("certificate chain is not valid PEM") from error
-        leaf, intermediates = chain[0], chain[1:]
-        verifier = (
-            PolicyBuilder()
-            .store(self._store)
-            .time(now)
-            .build_server_verifier(DNSName(SIGNING_CERT_DNS_NAME))
-        )
-        try:
-            path = verifier.verify(leaf, intermediates)
-        except VerificationError as error:
-            raise VerificationException(f"certificate chain rejected: {error}") from error
-        key = leaf.public_key()
-        if not isinstance(key, rsa.RSAPublicKey):
-            raise VerificationException("signing certificate does not carry an RSA key")
-        return _TrustedKey(
-            key=key,
-            valid_from=max(cert.not_valid_before_utc for cert in path),
-            valid_until=min(cert.not_valid_after_utc for cert in path),
-        )
-
-
-def _fetch_chain(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_SECONDS) as response:
-        body: bytes = response.read(MAX_CHAIN_BYTES + 1)
-    if len(body) > MAX_CHAIN_BYTES:
-        raise OSError("certificate chain is too large")
-    return body
+# Alexa signs with one or two certificate URLs at a time: a valid one is parsed once.
+_parsed_url = functools.lru_cache(maxsize=64)(parse_cert_url)
 
 
 class SignatureVerifier(AbstractVerifier):  # type: ignore[misc]
@@ -239,12 +117,12 @@ class SignatureVerifier(AbstractVerifier):  # type: ignore[misc]
         signature = headers.get(SIGNATURE_HEADER)
         if not url or not signature:
             raise VerificationException("request is not signed")
-        _validated_url(url)  # raises, uncached, for an invalid URL
+        cert_url = _parsed_url(url)  # raises, uncached, for an invalid URL
         try:
             raw_signature = base64.b64decode(signature, validate=True)
         except (binascii.Error, ValueError) as error:
             raise VerificationException("signature is not base64") from error
-        key = self._keys.key_for(url)
+        key = self._keys.key_for(cert_url)  # the only step that may touch the network
         try:
             key.verify(
                 raw_signature, serialized_request_env.encode("utf-8"), padding.PKCS1v15(), SHA256()

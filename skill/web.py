@@ -15,7 +15,7 @@ from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import Request
 from flask import Blueprint, Flask, Response, current_app, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from skill import jsonio, logs
 from skill.compat import ensure_webservice_support_importable
@@ -42,12 +42,22 @@ class InvalidEnvelope(ValueError):
     """The body is not an Alexa request envelope."""
 
 
+MAX_JSON_DEPTH = 32
+"""Deepest nesting of objects and arrays accepted; Alexa's envelopes go about 10 deep."""
+
+
 def check_envelope(body: str) -> dict[str, Any]:
     """Parse the body and check the fields every Alexa request carries."""
     try:
         envelope = jsonio.loads(body)
     except ValueError:
         raise InvalidEnvelope("the body is not valid JSON") from None
+    except RecursionError:
+        raise InvalidEnvelope(f"the body nests deeper than {MAX_JSON_DEPTH} levels") from None
+    # Nesting deeper than the limit needs more openers than the limit: most bodies are
+    # cleared by counting them (C speed), and only the rest are walked.
+    if body.count("{") + body.count("[") > MAX_JSON_DEPTH and too_deep(envelope, MAX_JSON_DEPTH):
+        raise InvalidEnvelope(f"the body nests deeper than {MAX_JSON_DEPTH} levels")
     if not isinstance(envelope, dict):
         raise InvalidEnvelope("the body is not a JSON object")
     alexa_request = envelope.get("request")
@@ -59,7 +69,55 @@ def check_envelope(body: str) -> dict[str, Any]:
     for name in ("session", "context"):
         if name in envelope and not isinstance(envelope[name], dict):
             raise InvalidEnvelope(f"'{name}' must be an object")
+    # Alexa sends context.System with every request; the skill reads it on every request
+    # (the API endpoint and token), so an envelope without it is not one Alexa sent.
+    if not isinstance(envelope.get("context", {}).get("System"), dict):
+        raise InvalidEnvelope("an Alexa request envelope needs 'context' with 'System'")
     return envelope
+
+
+def too_deep(value: Any, limit: int) -> bool:
+    """True when objects and arrays in parsed JSON nest deeper than ``limit`` (no recursion,
+    so the check itself cannot overflow the stack)."""
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(
+            item, list) else ()
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth >= limit:
+                    return True
+                pending.append((child, depth + 1))
+    return False
+
+
+def read_body(limit: int) -> bytes:
+    """The request body, or 413 when it is over ``limit`` bytes, however it is sent.
+
+    A Content-Length over the limit is refused before reading. A chunked body (no
+    Content-Length; the server terminates the stream) is read to one byte past the limit,
+    so a longer one is refused too instead of being cut short and served.
+    """
+    length = request.content_length
+    if length is not None:
+        if length > limit:
+            raise RequestEntityTooLarge()
+        return request.get_data(cache=False)  # werkzeug reads exactly Content-Length bytes
+    if "wsgi.input_terminated" not in request.environ:
+        return b""  # no length and no terminated stream: nothing can be read safely
+    stream = request.environ["wsgi.input"]
+    chunks: list[bytes] = []
+    total = 0
+    while total <= limit:
+        chunk = stream.read(min(64 * 1024, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    if total > limit:
+        raise RequestEntityTooLarge()
+    return b"".join(chunks)
 
 
 class AlexaEndpoint:
@@ -120,7 +178,8 @@ def _locale(value: Any) -> str | None:
     return None
 
 
-SENSITIVE_INTENTS = frozenset({"CrisisIntent"})
+SENSITIVE_INTENTS = frozenset({"CrisisIntent", "AbuseIntent", "DangerIntent", "DistressIntent",
+                               "NeedHelpIntent"})
 """Intents whose very name would say too much about a household; logged as "redacted"."""
 
 
@@ -148,7 +207,8 @@ def alexa() -> Response:
     started = time.perf_counter()
     logs.begin_request()
     try:
-        payload, status, fields = endpoint(request.headers, request.get_data(cache=False))
+        raw = read_body(current_app.extensions["porchlight.settings"].max_body_bytes)
+        payload, status, fields = endpoint(request.headers, raw)
     except HTTPException as error:  # too large: refused before the body was read
         _record(started, {"outcome": "too_large" if error.code == 413 else "invalid",
                           "status": error.code})
@@ -201,7 +261,10 @@ def healthz() -> Response:
         if metrics is not None:
             metrics.observe_store_error("health")
         return _json({"status": "unavailable", "store": "unavailable"}, 503)
-    return _json({"status": "ok", "store": "ok"}, 200)
+    health: dict[str, Any] = {"status": "ok", "store": "ok"}
+    if not current_app.extensions["porchlight.settings"].skill_id:
+        health["warning"] = "PORCHLIGHT_SKILL_ID is not set: requests for any skill are accepted"
+    return _json(health, 200)
 
 
 def serve_metrics() -> Response:

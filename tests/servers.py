@@ -65,19 +65,22 @@ class Server:
                 return error.code, error.read().decode("utf-8")
 
 
-def start_gunicorn(name: str, folder: Path, environment: dict[str, str], workers: int = 2
-                   ) -> Server:
-    """Start ``gunicorn 'skill.app:create_app()'`` and wait until /healthz answers 200."""
+def start_gunicorn(name: str, folder: Path, environment: dict[str, str], workers: int = 2,
+                   *, bind_host: str = "127.0.0.1", wait: bool = True) -> Server:
+    """Start ``gunicorn 'skill.app:create_app()'`` and (``wait``) until /healthz answers 200
+    on loopback. ``bind_host`` 0.0.0.0 listens on every address."""
     port = free_port()
     log = folder / f"{name}.log"
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers),
-               "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5", "--timeout", "30",
+               "--bind", f"{bind_host}:{port}", "--graceful-timeout", "5", "--timeout", "30",
                "skill.app:create_app()"]
     with log.open("wb") as sink:
         process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **environment},
                                    stdout=sink, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     server = Server(process, f"http://127.0.0.1:{port}", log)
+    if not wait:
+        return server
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline and process.poll() is None:
         try:

@@ -226,6 +226,23 @@ def test_not_now_never_asks_the_settings_api(
     assert len(state(store, home).withdrawals) == 1
 
 
+@pytest.mark.parametrize("intent, slots", [
+    ("CrisisIntent", {}), ("AbuseIntent", {}), ("DangerIntent", {}), ("DistressIntent", {}),
+    ("NeedHelpIntent", {}), ("OverwhelmedIntent", {}),
+    ("SetBoundaryIntent", {"topic": "i want to end my life"}),
+])
+def test_a_safety_answer_never_waits_on_the_settings_api(
+    alexa: Alexa, clock: SettableClock, alexa_api: FakeAlexaApi, intent: str,
+    slots: dict[str, str],
+) -> None:
+    """Crisis, distress and "too much" answer at once, however slow Alexa's API is."""
+    home = device_in("America/Los_Angeles", clock, alexa_api)
+    alexa_api.delay_seconds = 1.5  # slower than the skill would ever wait
+    payload = say(alexa, home, intent, **slots)
+    assert payload["response"]["outputSpeech"]["ssml"].strip("<speak/>")
+    assert alexa_api.calls == []
+
+
 def test_not_now_uses_the_remembered_zone(
     alexa: Alexa, clock: SettableClock, alexa_api: FakeAlexaApi, store: HouseholdStore
 ) -> None:

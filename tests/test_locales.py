@@ -180,28 +180,67 @@ def test_tonights_prompt_in_every_locale(alexa: Alexa, clock: Any, locale: str) 
     assert payload["response"]["shouldEndSession"] is True
 
 
-@pytest.mark.parametrize("locale", MODEL_LOCALES)
-def test_not_now_speaks_the_locales_words(alexa: Alexa, clock: Any, locale: str) -> None:
+def own_variants(locale: str, key: str) -> set[str]:
+    """The variants of ``key`` in the locale's own file only (not merged with en-US), as
+    plain text, minus any en-US has too: words that prove the locale's content was used."""
+    own = (override_file(locale, "lines.yaml") or {}).get(key) or []
+    reference = {to_plain_text(v) for v in load_content(REFERENCE).lines[key]}
+    return {to_plain_text(v) for v in own} - reference
+
+
+def locales_overriding(key: str) -> list[str]:
+    return [locale for locale in OTHER_MODEL_LOCALES if own_variants(locale, key)]
+
+
+def request_id_for_own_words(locale: str, key: str) -> tuple[str, str]:
+    """A request id for which the locale's ``key`` line is one of its own words (variants
+    rotate by request id), and those words."""
+    for number in range(1000):
+        request_id = f"amzn1.echo-api.request.locale-{number}"
+        chosen = to_plain_text(load_content(locale).line(key, request_id))
+        if chosen in own_variants(locale, key):
+            return request_id, chosen
+    raise AssertionError(f"no request id picks {locale}'s own {key} words")
+
+
+@pytest.mark.parametrize("locale", locales_overriding("not_now"))
+def test_not_now_speaks_the_locales_own_words(alexa: Alexa, clock: Any, locale: str) -> None:
+    """The expected words exist only in the locale's own file, never in en-US: serving
+    en-US words in every locale fails here every time (issue 12: it used to pass 1 run in
+    15, its expectation built from the same merged content the code serves)."""
+    request_id, expected = request_id_for_own_words(locale, "not_now")
     device = Device(clock, locale=locale)
     alexa.send(device, device.intent("TonightsPromptIntent", one_shot=True))
-    payload = alexa.send(device, device.intent("NotNowIntent", one_shot=True))
-    said = to_plain_text(speech(payload))
-    content = load_content(locale)
-    variants = content.lines["not_now"] + content.lines["not_now_after_deep"]
-    assert said in {to_plain_text(v) for v in variants}, said
+    envelope = device.intent("NotNowIntent", one_shot=True)
+    envelope["request"]["requestId"] = request_id
+    assert to_plain_text(speech(alexa.send(device, envelope))) == expected
+
+
+@pytest.mark.parametrize("locale", locales_overriding("goodbye"))
+def test_goodbye_speaks_the_locales_own_words(alexa: Alexa, clock: Any, locale: str) -> None:
+    request_id, expected = request_id_for_own_words(locale, "goodbye")
+    device = Device(clock, locale=locale)
+    envelope = device.intent("AMAZON.StopIntent", one_shot=True)
+    envelope["request"]["requestId"] = request_id
+    assert to_plain_text(speech(alexa.send(device, envelope))) == expected
+
+
+def test_every_other_shipped_locale_has_words_of_its_own_to_check() -> None:
+    """The goodbye test checks something for every locale but en-US."""
+    assert set(locales_overriding("goodbye")) == set(OTHER_MODEL_LOCALES)
 
 
 @pytest.mark.parametrize("locale", MODEL_LOCALES)
-def test_crisis_gives_the_locales_emergency_number(
+def test_crisis_and_danger_give_the_locales_own_numbers(
     alexa: Alexa, clock: Any, locale: str
 ) -> None:
     device = Device(clock, locale=locale)
-    payload = alexa.send(device, device.intent("CrisisIntent", one_shot=True))
     entry = safety_resources()["resources"][locale]
-    said = to_plain_text(speech(payload))
-    assert entry["emergency"] in said
-    assert to_plain_text(entry["crisis"]) in said
-    assert "card" not in payload["response"]
+    for intent, kind in (("CrisisIntent", "crisis"), ("DangerIntent", "emergency")):
+        payload = alexa.send(device, device.intent(intent, one_shot=True))
+        said = to_plain_text(speech(payload))
+        assert to_plain_text(f"<speak>{entry[kind]['number']}</speak>") in said
+        assert "card" not in payload["response"]
 
 
 def test_pause_dates_are_read_the_locales_way(alexa: Any, clock: Any) -> None:

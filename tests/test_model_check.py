@@ -289,3 +289,53 @@ def test_cli_fails_on_a_broken_model(tmp_path: Path) -> None:
     assert 'sample "pause for 2 weeks": spell numbers out' in result.output
     intents, samples = counts("en-US")
     assert f"en-US.json: {intents} intents, {samples + 1} samples: 1 error" in result.output
+
+
+# --- issue 9: the safety net's own rules ------------------------------------------------
+
+@pytest.mark.parametrize("sample", ["{weather}", "we're {weather}", "feeling {weather}",
+                                    "pretty {weather}", "kind of {weather}"])
+def test_a_catch_all_sample_fails(tmp_path: Path, handled: frozenset[str], sample: str) -> None:
+    report = check_mutated(tmp_path, handled, add_samples("WeatherWordIntent", sample))
+    assert any("catch-all sample" in m and f'"{sample}"' in m for m in messages(report))
+
+
+def test_catch_alls_among_a_slots_own_samples_are_fine(tmp_path: Path,
+                                                       handled: frozenset[str]) -> None:
+    weather = lambda model: intent(model, "WeatherWordIntent")["slots"][0]  # noqa: E731
+    report = check_mutated(tmp_path, handled,
+                           lambda model: weather(model)["samples"].append("mostly {weather}"))
+    assert report.errors == []
+
+
+def test_a_missing_fallback_sensitivity_fails(tmp_path: Path, handled: frozenset[str]) -> None:
+    report = check_mutated(tmp_path, handled,
+                           lambda model: language(model).pop("modelConfiguration"))
+    assert any("fallbackIntentSensitivity" in m for m in messages(report))
+
+
+def test_a_missing_repeat_intent_fails(tmp_path: Path, handled: frozenset[str]) -> None:
+    def drop(model: dict[str, Any]) -> None:
+        language(model)["intents"] = [i for i in language(model)["intents"]
+                                      if i["name"] != "AMAZON.RepeatIntent"]
+    assert any("AMAZON.RepeatIntent" in m for m in messages(check_mutated(tmp_path, handled,
+                                                                          drop)))
+
+
+def test_too_few_safety_samples_fail(tmp_path: Path, handled: frozenset[str]) -> None:
+    def thin(model: dict[str, Any]) -> None:
+        for name in ("CrisisIntent", "AbuseIntent", "DistressIntent"):
+            intent(model, name)["samples"] = intent(model, name)["samples"][:20]
+    report = check_mutated(tmp_path, handled, thin)
+    assert any("crisis and distress samples" in m and "at least 250" in m
+               for m in messages(report))
+
+
+def test_every_packaged_model_meets_the_safety_rules() -> None:
+    from interaction_model.safety_checks import SAFETY_INTENTS, SAFETY_SAMPLE_FLOOR
+
+    for locale in interaction_model.locales():
+        model = interaction_model.language_model(locale)
+        assert model["modelConfiguration"]["fallbackIntentSensitivity"]["level"] == "HIGH"
+        counts = interaction_model.samples(locale)
+        assert sum(len(counts[name]) for name in SAFETY_INTENTS) >= SAFETY_SAMPLE_FLOOR

@@ -149,6 +149,8 @@ def test_an_unreachable_database_is_a_clear_error(unused_port: int) -> None:
 
 
 def test_export_before_any_upgrade_says_what_to_run(tmp_path: Path) -> None:
+    """A missing file is named, and not created (issue 12: it used to leave an empty one)."""
     result = run("data", "export", USER_ID, "--database-url", f"sqlite:///{tmp_path}/new.db")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "porchlight db upgrade" in result.output
+    assert not (tmp_path / "new.db").exists()

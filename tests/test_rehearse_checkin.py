@@ -14,6 +14,7 @@ CHECK_IN = """\
 tell porch light to start our check in
 yes
 tell porch light next
+tell porch light next
 cloudy
 tell porch light next
 tell porch light skip
@@ -29,14 +30,16 @@ def test_a_whole_weekly_check_in_as_a_script(tmp_path: Path,
     assert result.exit_code == 0, result.output
     turns = transcript(result.stdout)
     assert [t.request for t in turns] == [
-        "StartCheckInIntent", "AMAZON.YesIntent", "NextStepIntent",
+        "StartCheckInIntent", "AMAZON.YesIntent", "NextStepIntent", "NextStepIntent",
         "WeatherWordIntent weather=cloudy", "NextStepIntent", "SkipStepIntent",
         "NextStepIntent", "NextStepIntent", "SessionEndedRequest"]
-    permission, appreciation, weather, shifted, tense, helped, next_week, close, _ = turns
+    permission, appreciation, weather, ask, shifted, tense, helped, next_week, close, _ = turns
     assert starts_with_one_of(permission.text, "checkin_permission") and permission.listening
     assert starts_with_one_of(appreciation.text, "checkin_appreciation")
     assert not appreciation.listening  # between steps the couple talk, not the speaker
-    assert starts_with_one_of(weather.text, "checkin_weather") and weather.listening
+    assert starts_with_one_of(weather.text, "checkin_weather")
+    assert not weather.listening  # the couple tell each other their weather
+    assert starts_with_one_of(ask.text, "checkin_weather_ask") and ask.listening
     assert "When did the weather shift" in shifted.text
     assert starts_with_one_of(tense.text, "checkin_tense_moment")
     assert starts_with_one_of(helped.text, "checkin_skipped")

@@ -153,8 +153,9 @@ def test_the_crisis_answer_is_discreet(client: FlaskClient, page: PageRehearsal)
     say(client, "ask porch light for tonight's prompt")
     answer = say(client, "i want to hurt myself")
     (turn,) = answer["turns"]
-    assert turn["discreet"] and turn["screen"] is None and answer["suggestions"] == []
-    assert starts_with_one_of(turn["said"], "crisis_open")
+    assert turn["discreet"] and turn["screen"] is None
+    assert [s["says"] for s in answer["suggestions"]] == ["yes please"]  # say the number again
+    assert starts_with_one_of(turn["said"], "crisis_open_self_harm")
     assert turn["audio"]  # still spoken
     assert list(page.rehearsal.voice.wav_dir.glob("*.wav")) == []  # type: ignore[union-attr]
     client.get(f"/{TOKEN}/api/hello", headers=HOST)  # the page reloaded

@@ -14,7 +14,8 @@ from interaction_model.matcher import matcher_for
 from local_tts.rehearsal.web.backend import is_discreet
 from local_tts.rehearsal.web.screen import bind, dimension, read_document, screen_of
 from local_tts.rehearsal.web.suggest import Situation, Suggestion, intents_for, suggestions
-from skill.handlers.safety import safety_resources
+from local_tts.ssml import plain_text
+from skill.handlers.safety import resource_lines
 from skill.handlers.screen import PROMPT_DOCUMENT, prompt_screen
 from tests import page_helpers
 
@@ -112,7 +113,8 @@ def test_what_is_suggested_when() -> None:
     assert said(Situation(listening=True))[:2] == ["yes please", "not now"]
     assert said(Situation(checkin_step="appreciation")) == ["next", "skip", "not now"]
     weather = said(Situation(checkin_step="weather", listening=True))
-    assert weather[:2] == ["it's been sunny", "it's been cloudy"] and weather[-1] == "not now"
+    assert weather[:2] == ["our weather is sunny", "our weather is cloudy"]
+    assert weather[-1] == "not now"
     assert said(Situation(paused=True))[0] == "we're back"
     assert "tonight's prompt" not in said(Situation(quiet_evening=True))  # after "not now"
     assert "not now" not in said(Situation())  # nothing to decline yet
@@ -136,12 +138,12 @@ def test_a_model_without_weather_sentences_offers_no_weather_words() -> None:
 
 @pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-AU", "en-IN", "en-CA", "xx-XX"])
 def test_an_answer_that_gives_a_crisis_line_is_discreet(locale: str) -> None:
-    table = safety_resources()
-    entry = table["resources"].get(locale) or table["default"]
-    for line in entry.values():
-        wrapped = f"I'm glad you said something.  {line.upper()}\n Would you like it again?"
+    for line in resource_lines(locale):
+        said = plain_text(f"<speak>{line}</speak>")
+        wrapped = f"I'm glad you said something.  {said.upper()}\n Would you like it again?"
         assert is_discreet("AMAZON.FallbackIntent", wrapped, locale)
     assert is_discreet("CrisisIntent", "", locale)
+    assert is_discreet("AbuseIntent", "", locale) and is_discreet("NeedHelpIntent", "", locale)
     assert is_discreet("DistressIntent", "anything", locale)
     assert not is_discreet("TonightsPromptIntent", "Here's tonight's prompt.", locale)
 

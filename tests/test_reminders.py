@@ -43,7 +43,7 @@ def finish_check_in(alexa: Alexa, device: Device) -> dict[str, Any]:
     alexa.send(device, device.intent("StartCheckInIntent", one_shot=True))
     alexa.send(device, device.intent("AMAZON.YesIntent"))
     payload: dict[str, Any] = {}
-    for _ in range(6):
+    for _ in range(7):  # the weather step, then its "What's your weather word?"
         payload = alexa.send(device, device.intent("NextStepIntent", one_shot=True))
     return payload
 

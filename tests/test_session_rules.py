@@ -45,12 +45,6 @@ REMINDERS = "alexa::alerts:reminders:skill:readwrite"
 PROMPT_PROSODY = '<prosody rate="92%">'
 """How a prompt is spoken (skill.handlers.common.prompt_ssml)."""
 
-# Lines another issue is rewriting; each is exempt only while it still breaks the rule
-# (test_exempt_lines_still_need_their_exemption fails once it is fixed).
-EXEMPT_LINES = {
-    "fallback": "issue 9 (safety) rewrites the fallback to say what can be said now",
-    "checkin_weather_listen": "issue 9 (safety) ends the session at the weather step",
-}
 
 SLOT_EXAMPLES: dict[str, list[dict[str, str]]] = {
     "PauseIntent": [{"duration": "P2W"}],
@@ -150,6 +144,9 @@ STATES: dict[str, tuple[Household | None, Offer | None]] = {
                      Offer.CLOSENESS_SECOND_YES)},
     "offer pending: check-in permission": (with_checkin(welcomed(), CheckInStep.PERMISSION),
                                            Offer.CHECKIN_PERMISSION),
+    "offer pending: the weather word": (with_checkin(welcomed(), CheckInStep.WEATHER),
+                                        Offer.WEATHER_WORD),
+    "offer pending: say the number again": (welcomed(), Offer.CRISIS_NUMBER),
     "offer pending: a lighter night after a storm": (
         with_checkin(welcomed(), CheckInStep.WEATHER), Offer.STORMY_LIGHTER),
     "offer pending: revisit boundaries": (boundaries_set_weeks_ago(welcomed()),
@@ -200,14 +197,6 @@ def delivers_prompt(response: dict[str, Any]) -> bool:
     return PROMPT_PROSODY in str(response.get("outputSpeech", {}).get("ssml", ""))
 
 
-def exempt_line(text: str) -> str | None:
-    """The exempt line key whose words this speech contains, if any."""
-    for key in EXEMPT_LINES:
-        if any(to_plain_text(v) in text for v in CONTENT.lines[key]):
-            return key
-    return None
-
-
 def seed(store: HouseholdStore, device: Device, household: Household | None) -> None:
     key = household_key(device.user_id)
     store.delete(key)
@@ -244,7 +233,7 @@ def test_the_microphone_is_open_only_after_a_question_with_a_reprompt_question(
         seed(store, granted, household)
         payload = send(alexa, granted, make, offer)
         problem = broken_rule(payload)
-        if problem and not exempt_line(spoken(payload, "outputSpeech")):
+        if problem:
             broken.append(f"{label}: {problem}: {spoken(payload, 'outputSpeech')!r}")
     assert broken == [], f"in state {state!r}"
 
@@ -255,13 +244,6 @@ def test_every_handler_is_walked() -> None:
     assert all_intents() <= labels
     offers = {offer for _, offer in STATES.values() if offer is not None}
     assert offers == set(Offer)
-
-
-@pytest.mark.parametrize("key", list(EXEMPT_LINES))
-def test_exempt_lines_still_need_their_exemption(key: str) -> None:
-    """Once the other issue fixes a line, its exemption must go (EXEMPT_LINES)."""
-    assert any(not is_question(to_plain_text(v)) for v in CONTENT.lines[key]), (
-        f"{key} now ends with a question: remove it from EXEMPT_LINES")
 
 
 def test_the_rule_checker_can_fail() -> None:

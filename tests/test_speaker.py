@@ -151,9 +151,9 @@ def test_a_dev_server_says_each_response(dev_app: Flask, clock: SettableClock) -
     background = speak_responses(dev_app, recorder)
     client = dev_app.test_client()
     device = Device(clock)
-    response = client.post("/alexa", data=dumps(device.launch()))
+    response = client.post("/alexa", data=dumps(device.launch()), content_type="application/json")
     assert response.status_code == 200
-    client.post("/alexa", data=b"not json")
+    client.post("/alexa", data=b"not json", content_type="application/json")
     background.wait()
     assert recorder.said == [response.get_json()["response"]["outputSpeech"]["ssml"]]
     dev_app.extensions["porchlight.store"].close()

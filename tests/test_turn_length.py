@@ -46,9 +46,15 @@ LINE_KINDS: dict[str, TurnKind | None] = {
     "fallback": OT, "fallback_reprompt": OT, "no_thanks": A, "goodbye": A, "error": OT,
     "store_unavailable": OT, "card_title": OT, "deeper_limit": OT, "quiet_hours_decline": OT,
     "welcome_checkin": OT, "checkin_resume_reprompt": OT, "offer_revisit": OT,
-    "crisis_open": PART, "crisis_emergency": PART, "crisis_close": PART, "overwhelmed": OT,
+    "crisis_open_danger": PART, "crisis_open_abuse": PART, "crisis_open_self_harm": PART,
+    "crisis_open_support": PART, "crisis_number_question": PART, "crisis_number_again": PART,
+    "crisis_number_reprompt": OT, "crisis_goodbye": A, "distress": PART, "overwhelmed": OT,
+    "fallback_after_prompt": OT, "fallback_after_prompt_reprompt": OT, "fallback_checkin": OT,
+    "fallback_checkin_reprompt": OT, "fallback_quiet": OT, "fallback_quiet_reprompt": OT,
+    "repeat_nothing": OT, "checkin_weather_ask": OT, "checkin_weather_ask_reprompt": OT,
+    "weather_own_word": PART,
     "checkin_permission": PART, "checkin_permission_reprompt": OT,
-    "checkin_appreciation": PART, "checkin_weather": PART, "checkin_weather_listen": PART,
+    "checkin_appreciation": PART, "checkin_weather": PART,
     "checkin_shifted": PART, "checkin_tense_moment": PART, "checkin_what_helped": PART,
     "checkin_next_week": PART, "checkin_close": PART, "checkin_next_hint": PART,
     "checkin_none": OT, "checkin_skipped": PART, "checkin_stormy": OT,
@@ -72,9 +78,6 @@ LINE_KINDS: dict[str, TurnKind | None] = {
     "remember_zone": PART, "remember_people": PART, "boundary_closeness": PART,
     "closeness_first_yes": OT, "other_partner": OT, "greeting_named": PART,
 }
-OWNED_BY_ISSUE_9 = CheckInStep.WEATHER
-"""Issue 9 (safety) rewrites the weather step (the session ends there and Alexa elicits the
-word), so its lines are checked once that lands; see test_the_weather_step_still_waits."""
 INTRO_KEYS = ("prompt_intro", "prompt_again_intro", "another_intro", "gentler_intro",
               "deeper_intro", "hearth_intro")
 SAMPLE_VALUES = {"until": "Wednesday, December 10", "when": "Sundays at 7 p.m.",
@@ -125,9 +128,27 @@ def composed_turns(content: Content) -> Iterator[tuple[str, TurnKind, str]]:
     yield from help_turns(content)
     yield from checkin_turns(content)
     yield from read_backs(content)
-    crisis = " ".join([longest(content, "crisis_open"), longest(content, "crisis_emergency"),
-                       longest(content, "crisis_close")])
-    yield "crisis answer (without the locale's lines)", TurnKind.CRISIS, crisis
+    yield from safety_turns(content)
+
+
+def safety_turns(content: Content) -> Iterator[tuple[str, TurnKind, str]]:
+    """The crisis answer for each concern (every opener), the number again, and the distress
+    answer, with the locale's own resources (or the default for a locale without them)."""
+    from skill.conversation.safety_screen import Concern
+    from skill.handlers.safety import resource_sentence, unsafe_line
+
+    openers = {Concern.DANGER: "crisis_open_danger", Concern.ABUSE: "crisis_open_abuse",
+               Concern.SELF_HARM: "crisis_open_self_harm", Concern.SUPPORT: "crisis_open_support"}
+    question = longest(content, "crisis_number_question")
+    for concern, key in openers.items():
+        sentence, _ = resource_sentence(content.locale, concern)
+        for opener in variants(content, key):
+            yield f"crisis answer ({concern})", TurnKind.CRISIS, f"{opener} {sentence} {question}"
+        again = [longest(content, "crisis_number_again"), sentence,
+                 longest(content, "crisis_goodbye")]
+        yield f"the number again ({concern})", TurnKind.CRISIS, " ".join(again)
+    for line in variants(content, "distress"):
+        yield "distress answer", TurnKind.OTHER, f"{line} {unsafe_line(content.locale)}"
 
 
 def prompt_turns(content: Content) -> Iterator[tuple[str, TurnKind, str]]:
@@ -150,10 +171,9 @@ def help_turns(content: Content) -> Iterator[tuple[str, TurnKind, str]]:
 
 def checkin_turns(content: Content) -> Iterator[tuple[str, TurnKind, str]]:
     hint = longest(content, "checkin_next_hint")
-    intros = ("", longest(content, "checkin_skipped"), longest(content, "weather_heard"))
+    intros = ("", longest(content, "checkin_skipped"), longest(content, "weather_heard"),
+              longest(content, "weather_own_word"))
     for step, key in STEP_LINES.items():
-        if step is OWNED_BY_ISSUE_9:
-            continue
         for intro, line in itertools.product(intros, variants(content, key)):
             if step is CheckInStep.CLOSE:
                 speech = intro + line + " " + longest(content, "reminder_offer")
@@ -242,13 +262,6 @@ def test_a_prompt_turn_gives_way_in_order_hint_then_intro() -> None:
     assert "x" not in without_hint and intro in without_hint
     assert intro not in prompt_turn(prompt, notice=long_notice, intro=intro, hint=hint)
     assert long_notice in prompt_turn(prompt, notice=long_notice, intro=intro, hint=hint)
-
-
-def test_the_weather_step_still_waits_for_issue_9() -> None:
-    """The exemption above goes once the weather step is short (then delete this test)."""
-    content = load_content("en-US")
-    step = longest(content, "checkin_weather") + longest(content, "checkin_weather_listen")
-    assert words(step) > WORD_LIMITS[TurnKind.OTHER], "check the weather step: drop the exemption"
 
 
 def test_no_line_doubles_its_full_stop() -> None:

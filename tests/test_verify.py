@@ -15,7 +15,6 @@ import json
 import sys
 import threading
 import types
-import urllib.request
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -250,26 +249,38 @@ def test_bad_cert_url_is_rejected_before_any_fetch(
         check(verifier, ca.sign(BODY.encode(), url=url))
 
 
+def served_chain(authority: TestAuthority) -> CountingFetch:
+    """S3 serving the same chain the folder holds: a cached chain that fails validation is
+    fetched again once (it may have been renewed) before the request is refused."""
+    return CountingFetch(pem(authority.leaf, authority.intermediate))
+
+
 def test_leaf_naming_another_dns_name_fails(tmp_path: Path, manual_clock: MutableClock) -> None:
     other = TestAuthority(tmp_path, NOW, dns_name="echo-api.example.com")
+    fetch = served_chain(other)
     with pytest.raises(VerificationException, match="rejected"):
-        check(SignatureVerifier(make_cache(other, manual_clock)), other.sign(BODY.encode()))
+        check(SignatureVerifier(make_cache(other, manual_clock, fetch=fetch)),
+              other.sign(BODY.encode()))
+    assert fetch.urls == [CERT_URL]
 
 
 def test_expired_leaf_fails(tmp_path: Path, manual_clock: MutableClock) -> None:
     short_lived = TestAuthority(tmp_path, NOW, leaf_days=2)  # valid until NOW + 1 day
     manual_clock.now = short_lived.leaf.not_valid_after_utc + timedelta(seconds=1)
+    fetch = served_chain(short_lived)
     with pytest.raises(VerificationException, match="rejected"):
         check(
-            SignatureVerifier(make_cache(short_lived, manual_clock)),
+            SignatureVerifier(make_cache(short_lived, manual_clock, fetch=fetch)),
             short_lived.sign(BODY.encode()),
         )
+    assert fetch.urls == [CERT_URL]
 
 
 def test_leaf_not_yet_valid_fails(ca: TestAuthority, manual_clock: MutableClock) -> None:
     manual_clock.now = ca.leaf.not_valid_before_utc - timedelta(seconds=1)
     with pytest.raises(VerificationException, match="rejected"):
-        check(SignatureVerifier(make_cache(ca, manual_clock)), ca.sign(BODY.encode()))
+        check(SignatureVerifier(make_cache(ca, manual_clock, fetch=served_chain(ca))),
+              ca.sign(BODY.encode()))
 
 
 def test_chain_from_an_untrusted_root_fails(
@@ -437,8 +448,10 @@ def test_each_url_is_validated_separately(
 def test_key_is_revalidated_once_the_chain_expires(
     ca: TestAuthority, manual_clock: MutableClock
 ) -> None:
-    """Cached until the earliest not_after (the leaf here), then validated again, and refused."""
-    cache = make_cache(ca, manual_clock)
+    """Cached until the earliest not_after (the leaf here), then validated again (the folder's
+    copy, then one fetch in case it was renewed), and refused."""
+    fetch = served_chain(ca)
+    cache = make_cache(ca, manual_clock, fetch=fetch)
     validations = count_validations(cache)
     verifier = SignatureVerifier(cache)
     headers = ca.sign(BODY.encode())
@@ -453,30 +466,39 @@ def test_key_is_revalidated_once_the_chain_expires(
     manual_clock.now = earliest_expiry + timedelta(seconds=1)
     with pytest.raises(VerificationException, match="rejected"):
         check(verifier, headers)
-    assert len(validations) == 2
+    assert len(validations) == 3
+    assert fetch.urls == [CERT_URL]
 
 
 def test_key_cached_earlier_is_not_used_before_its_chain_is_valid(
     ca: TestAuthority, manual_clock: MutableClock
 ) -> None:
     """A clock set back before not_before makes the cache validate again, and refuse."""
-    cache = make_cache(ca, manual_clock)
+    cache = make_cache(ca, manual_clock, fetch=served_chain(ca))
     validations = count_validations(cache)
     cache.key_for(CERT_URL)
     manual_clock.now = ca.leaf.not_valid_before_utc - timedelta(seconds=1)
     with pytest.raises(VerificationException):
         cache.key_for(CERT_URL)
-    assert len(validations) == 2
+    assert len(validations) == 3  # the folder's copy, then the fetched one
 
 
-def test_failed_validation_is_not_cached(
+def test_failed_validation_is_remembered_then_retried(
     ca: TestAuthority, tmp_path: Path, manual_clock: MutableClock
 ) -> None:
+    """A chain that fails is not kept; the failure is, for the back-off, then fetched anew."""
+    seconds = [0.0]
     fetch = CountingFetch(pem(ca.leaf))
-    cache = make_cache(ca, manual_clock, cache_dir=tmp_path, fetch=fetch)
-    for _ in range(2):
+    cache = SigningKeyCache(load_trust_store(str(ca.ca_bundle)), manual_clock,
+                            cache_dir=str(tmp_path), fetch=fetch, backoff_seconds=60,
+                            monotonic=lambda: seconds[0])
+    for _ in range(3):
         with pytest.raises(VerificationException):
             cache.key_for(CERT_URL)
+    assert len(fetch.urls) == 1
+    seconds[0] = 61.0
+    fetch.body = pem(ca.leaf, ca.intermediate)
+    cache.key_for(CERT_URL)
     assert len(fetch.urls) == 2
 
 
@@ -492,6 +514,7 @@ def test_chain_that_fails_validation_is_not_written_to_cache_folder(
     assert not (tmp_path / cache_file_name(CERT_URL)).exists()
 
     fetch.body = good
+    cache = make_cache(ca, manual_clock, cache_dir=tmp_path, fetch=fetch)  # a restart
     cache.key_for(CERT_URL)
     assert (tmp_path / cache_file_name(CERT_URL)).read_bytes() == good
 
@@ -566,39 +589,6 @@ def test_concurrent_cold_requests_validate_once(
     assert errors == []
     assert len(validations) == 1
     assert fetch.urls == [CERT_URL]
-
-
-def test_default_fetch_uses_a_short_timeout_and_caps_size(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``_fetch_chain`` with urlopen replaced: timeout at most 2 s, over-size bodies refused."""
-    seen: dict[str, Any] = {}
-
-    class Response:
-        def __init__(self, body: bytes) -> None:
-            self.body = body
-
-        def __enter__(self) -> Response:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            return None
-
-        def read(self, amount: int) -> bytes:
-            return self.body[:amount]
-
-    body = b"x" * 10
-
-    def fake_urlopen(url: str, timeout: float) -> Response:
-        seen.update(url=url, timeout=timeout)
-        return Response(body)
-
-    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
-    assert verify._fetch_chain(CERT_URL) == body
-    assert seen["url"] == CERT_URL
-    assert 0 < seen["timeout"] <= 2
-
-    body = b"x" * (verify.MAX_CHAIN_BYTES + 1)
-    with pytest.raises(OSError, match="too large"):
-        verify._fetch_chain(CERT_URL)
 
 
 def test_default_trust_store_loads_certifi_without_warnings() -> None:

@@ -41,6 +41,15 @@ def _slot(name: str, value: SlotValue | None, authority: str) -> dict[str, Any]:
     return slot
 
 
+def _elicited_slot(directives: Sequence[Any]) -> tuple[str, str] | None:
+    """The (intent, slot) a Dialog.ElicitSlot directive asks for, if the response has one."""
+    for directive in directives:
+        if isinstance(directive, Mapping) and directive.get("type") == "Dialog.ElicitSlot":
+            intent = directive.get("updatedIntent") or {}
+            return str(intent.get("name", "")), str(directive.get("slotToElicit", ""))
+    return None
+
+
 class RehearsalDevice:
     """One Echo in the rehearsal household."""
 
@@ -57,6 +66,8 @@ class RehearsalDevice:
         self.locale = locale
         self.skill_id = skill_id
         self.session: dict[str, Any] | None = None
+        self.eliciting: tuple[str, str] | None = None
+        """(intent, slot) the skill asked for with Dialog.ElicitSlot, while the session waits."""
         self.interfaces: dict[str, Any] = {}
         """supportedInterfaces: none, as an Echo Dot; the web page adds APL (an Echo Show)."""
 
@@ -66,7 +77,7 @@ class RehearsalDevice:
 
     def launch(self) -> dict[str, Any]:
         """ "Alexa, open Porch Light": always a new session."""
-        self.session = None
+        self.session = self.eliciting = None
         return self._envelope({"type": "LaunchRequest", "shouldLinkResultBeReturned": False})
 
     def intent(self, name: str, slots: Mapping[str, SlotValue],
@@ -78,8 +89,10 @@ class RehearsalDevice:
                 return ""
             return f"amzn1.er-authority.echo-sdk.{self.skill_id}.{slot_type}"
 
+        state = "IN_PROGRESS" if self.eliciting and self.eliciting[0] == name else \
+            "COMPLETED" if slots else "STARTED"
         request = {"type": "IntentRequest",
-                   "dialogState": "COMPLETED" if slots else "STARTED",
+                   "dialogState": state,
                    "intent": {"name": name, "confirmationStatus": "NONE",
                               "slots": {slot: _slot(slot, slots.get(slot), authority(kind))
                                         for slot, kind in declared}}}
@@ -88,15 +101,17 @@ class RehearsalDevice:
     def session_ended(self, reason: str = "USER_INITIATED") -> dict[str, Any]:
         """The session closes without the skill ending it (the user left, or silence)."""
         envelope = self._envelope({"type": "SessionEndedRequest", "reason": reason})
-        self.session = None
+        self.session = self.eliciting = None
         return envelope
 
     def follow(self, response: Mapping[str, Any]) -> None:
         """Keep the session while the response keeps it open, with its attributes."""
         body = response.get("response") or {}
+        self.eliciting = None
         if body.get("shouldEndSession", True) is not False or self.session is None:
             self.session = None
         else:
+            self.eliciting = _elicited_slot(body.get("directives") or ())
             self.session = {**self.session,
                             "attributes": dict(response.get("sessionAttributes") or {})}
 

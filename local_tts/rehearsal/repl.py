@@ -103,7 +103,9 @@ def describe_request(turn: Turn) -> str:
     found = turn.match
     if found is not None and not found.is_launch:
         parts += [f"{name}={value.value}" for name, value in found.slots.items()]
-        if found.is_fallback and found.nearest:
+        if found.screened:
+            parts.append("(safety screen)")
+        elif found.is_fallback and found.nearest:
             parts.append(f"(nearest {found.nearest}, score {found.score:.2f})")
         elif found.score < 1.0:
             parts.append(f"(score {found.score:.2f})")

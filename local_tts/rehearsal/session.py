@@ -111,7 +111,7 @@ class Rehearsal:
         words = tokens(line)
         if words in LEAVING:
             return self.leave() or Turn("SessionEndedRequest", None, None, False)
-        found = self.matcher.recognize(line)
+        found = self.matcher.recognize(line, eliciting=self.device.eliciting)
         if found.invoked and self.device.in_session:
             self.leave()  # invoking the skill again starts a new session
         if found.is_launch:

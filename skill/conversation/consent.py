@@ -28,7 +28,7 @@ SHORTEST_PAUSE = timedelta(days=1)
 DEFAULT_PAUSE = timedelta(days=7)
 LONGEST_PAUSE = timedelta(days=92)
 
-_CHECKIN_OFFERS = frozenset({Offer.CHECKIN_PERMISSION, Offer.STORMY_LIGHTER})
+_CHECKIN_OFFERS = frozenset({Offer.CHECKIN_PERMISSION, Offer.STORMY_LIGHTER, Offer.WEATHER_WORD})
 _DURATION = re.compile(
     r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
     r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"

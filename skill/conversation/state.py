@@ -47,6 +47,10 @@ class Offer(StrEnum):
     REMINDER = "reminder"
     REVISIT_BOUNDARIES = "revisit-boundaries"
     FORGET = "forget"
+    CRISIS_NUMBER = "crisis-number"
+    """After the crisis answer: "Would you like me to say the number again?"."""
+    WEATHER_WORD = "weather-word"
+    """The check-in asked for the weather word (Dialog.ElicitSlot)."""
     REMOVE_ALL_BOUNDARIES = "remove-all-boundaries"
 
 

@@ -6,19 +6,27 @@ import logging
 import traceback
 from typing import Any
 
-from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.dispatch_components import (
+    AbstractExceptionHandler,
+    AbstractRequestHandler,
+    AbstractResponseInterceptor,
+)
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from skill.content import content_for
-from skill.conversation import checkin
-from skill.conversation.state import CONFIRMATIONS, Offer
+from skill.conversation import checkin, consent
+from skill.conversation.state import CONFIRMATIONS, Declined, Offer
 from skill.handlers.common import Turn, TurnHandler, request_type
 from skill.logs import HANDLER_ERROR, STORE_UNAVAILABLE, note_outcome
 from skill.storage import StoreError
 
 log = logging.getLogger("porchlight.skill")
+
+SAID_ATTRIBUTE = "said"
+"""Session attribute: the last listening response's speech, for "say that again"."""
+REPROMPT_ATTRIBUTE = "said_reprompt"
 
 
 OFFER_REPROMPTS = {
@@ -32,6 +40,8 @@ OFFER_REPROMPTS = {
     Offer.STORMY_LIGHTER: "checkin_stormy_reprompt",
     Offer.FORGET: "forget_reprompt",
     Offer.REMOVE_ALL_BOUNDARIES: "remove_all_reprompt",
+    Offer.WEATHER_WORD: "checkin_weather_ask_reprompt",
+    Offer.CRISIS_NUMBER: "crisis_number_reprompt",
 }
 """The question each offer asks again, so help can end on it."""
 
@@ -83,7 +93,12 @@ class NoThanksHandler(TurnHandler):
 
 
 class FallbackHandler(TurnHandler):
-    """AMAZON.FallbackIntent, a stray "yes", and any intent this skill does not know."""
+    """AMAZON.FallbackIntent, a stray "yes", and any intent this skill does not know.
+
+    Never dismissive, always a question with a reprompt, fitted to the moment: in a
+    check-in or after tonight's prompt it names "I need help" as the way to support;
+    after a "not now" (or when the household cannot be read) it suggests no prompt.
+    """
 
     intents = ("AMAZON.FallbackIntent", "AMAZON.YesIntent")
 
@@ -91,7 +106,67 @@ class FallbackHandler(TurnHandler):
         return bool(is_request_type("IntentRequest")(handler_input))
 
     def respond(self, turn: Turn) -> Response:
+        moment = fallback_moment(turn)
+        if moment == "checkin":
+            return turn.ask(turn.line("fallback_checkin"), turn.line("fallback_checkin_reprompt"))
+        if moment == "quiet":
+            return turn.ask(turn.line("fallback_quiet"), turn.line("fallback_quiet_reprompt"))
+        if moment == "after-prompt":
+            return turn.ask(turn.line("fallback_after_prompt"),
+                            turn.line("fallback_after_prompt_reprompt"))
         return turn.ask(turn.line("fallback"), turn.line("fallback_reprompt"))
+
+
+def fallback_moment(turn: Turn) -> str:
+    """Which fallback fits: in a check-in, a quiet evening, after tonight's prompt, or plain.
+    A household that cannot be read counts as a quiet evening (no prompt is suggested)."""
+    try:
+        household = turn.household
+    except StoreError:
+        return "quiet"
+    if checkin.active(household.checkin, turn.now) is not None:
+        return "checkin"
+    if not consent.may_offer(household, turn.now, turn.zone):
+        return "quiet"
+    spoken = household.last_spoken
+    if spoken is not None and spoken.evening == turn.evening and spoken.kind is Declined.PROMPT:
+        return "after-prompt"
+    return "plain"
+
+
+class RepeatHandler(TurnHandler):
+    """ "Say that again": the last thing said in this session (kept in the session only),
+    with its reprompt; the crisis number included."""
+
+    intents = ("AMAZON.RepeatIntent",)
+
+    def respond(self, turn: Turn) -> Response:
+        attributes = turn.handler_input.attributes_manager.session_attributes if \
+            turn.in_session else {}
+        said = attributes.get(SAID_ATTRIBUTE)
+        if not said:
+            return turn.end(turn.line("repeat_nothing"))
+        return turn.ask(str(said), attributes.get(REPROMPT_ATTRIBUTE))
+
+
+class RememberSpeechInterceptor(AbstractResponseInterceptor):  # type: ignore[misc]
+    """Keep what a listening response said in the session attributes, for "say that
+    again". Only in the session: never stored, never logged."""
+
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
+        if response is None or response.should_end_session is not False:
+            return
+        if handler_input.request_envelope.session is None:
+            return
+        attributes = handler_input.attributes_manager.session_attributes
+        attributes[SAID_ATTRIBUTE] = _inner_ssml(response.output_speech)
+        reprompt = getattr(response.reprompt, "output_speech", None)
+        attributes[REPROMPT_ATTRIBUTE] = _inner_ssml(reprompt) or None
+
+
+def _inner_ssml(speech: Any) -> str:
+    ssml = str(getattr(speech, "ssml", None) or "")
+    return ssml.removeprefix("<speak>").removesuffix("</speak>").strip()
 
 
 class SessionEndedHandler(AbstractRequestHandler):  # type: ignore[misc]

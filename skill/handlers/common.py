@@ -320,3 +320,11 @@ def slot_value(handler_input: HandlerInput, name: str) -> str | None:
     slot = slots.get(name)
     value = getattr(slot, "value", None)
     return str(value) if value else None
+
+
+def slot_values(handler_input: HandlerInput) -> list[str]:
+    """Every filled slot's words as Alexa heard them (for the safety screen only)."""
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    slots: dict[str, Any] = getattr(intent, "slots", None) or {}
+    values = (getattr(slot, "value", None) for slot in slots.values())
+    return [str(value) for value in values if value]

@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from skill.storage.base import HouseholdStore, StoreError, household_key, household_key_of
+from skill.storage.base import (
+    HouseholdStore,
+    NoDatabase,
+    StoreError,
+    household_key,
+    household_key_of,
+)
 
 if TYPE_CHECKING:
     from skill.config import Settings
 
-__all__ = ["HouseholdStore", "StoreError", "household_key", "household_key_of", "open_store",
-           "store_from_settings"]
+__all__ = ["HouseholdStore", "NoDatabase", "StoreError", "household_key", "household_key_of",
+           "open_store", "store_from_settings"]
 
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 POSTGRES_EXTRA_HINT = "pip install 'porch-light[postgres]'"
@@ -33,17 +39,20 @@ def sqlite_path(url: str) -> str:
 
 
 def open_store(url: str, *, pool_size: int = 4, timeout: float = 1.0,
-               auto_upgrade: bool | None = None, schema: str | None = None) -> HouseholdStore:
+               auto_upgrade: bool | None = None, schema: str | None = None,
+               create: bool = True) -> HouseholdStore:
     """Open the store a database URL names; a ValueError says what is wrong with the URL.
 
     ``auto_upgrade`` None means the backend's default: yes for SQLite, no for PostgreSQL
     (docs/state.md). ``pool_size``, ``timeout`` (seconds) and ``schema`` apply to PostgreSQL.
+    ``create=False``: a SQLite file that does not exist is NoDatabase, not a new file.
     """
     scheme = urlsplit(url).scheme.lower()
     if scheme == "sqlite":
         from skill.storage.sqlite import SQLiteStore
 
-        return SQLiteStore(sqlite_path(url), auto_upgrade=auto_upgrade is not False)
+        return SQLiteStore(sqlite_path(url), auto_upgrade=auto_upgrade is not False,
+                           create=create)
     if scheme in POSTGRES_SCHEMES:
         try:
             from skill.storage.postgres import PostgresStore

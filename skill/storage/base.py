@@ -9,6 +9,7 @@ from another request that loaded the household before it.
 from __future__ import annotations
 
 import hashlib
+import json
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -20,6 +21,32 @@ EVENTS = "events"
 
 class StoreError(PersistenceException):  # type: ignore[misc]
     """Any failure of the backing database, as one exception type."""
+
+
+class NoDatabase(StoreError):
+    """The database a command names does not exist (and must not be created by reading)."""
+
+
+def document_json(attributes: dict[str, Any]) -> str:
+    """The household document a save replaces: every attribute but the events, as JSON."""
+    return json.dumps({name: value for name, value in attributes.items() if name != EVENTS},
+                      sort_keys=True)
+
+
+def event_rows(attributes: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """The events a save appends, once each: event id -> (time, JSON body)."""
+    rows: dict[str, tuple[str, str]] = {}
+    for event in attributes.get(EVENTS) or ():
+        rows.setdefault(str(event["id"]), (str(event["at"]), json.dumps(event, sort_keys=True)))
+    return rows
+
+
+def stored_attributes(document: str | None, events: list[str]) -> dict[str, Any]:
+    """What ``load`` returns from a stored document and event bodies (in time order)."""
+    attributes: dict[str, Any] = json.loads(document) if document else {}
+    if events:
+        attributes[EVENTS] = [json.loads(body) for body in events]
+    return attributes
 
 
 def user_id_of(request_envelope: Any) -> str | None:

@@ -12,7 +12,6 @@ whose server stops answering at all. Needs the extra ``porch-light[postgres]``.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -28,7 +27,14 @@ from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from skill.storage.base import EVENTS, HouseholdStore, StoreError, schema_problem
+from skill.storage.base import (
+    HouseholdStore,
+    StoreError,
+    document_json,
+    event_rows,
+    schema_problem,
+    stored_attributes,
+)
 
 # The client-side deadline of one operation, as a multiple of the timeout: an operation is a
 # connection check and up to three statements, each of which the server cuts at the timeout.
@@ -201,23 +207,16 @@ class PostgresStore(HouseholdStore):
                 "SELECT body FROM household_events WHERE key = %s ORDER BY at, event_id",
                 (key,),
             ).fetchall()
-        attributes: dict[str, Any] = json.loads(row[0]) if row else {}
-        if events:
-            attributes[EVENTS] = [json.loads(body) for (body,) in events]
-        return attributes
+        return stored_attributes(row[0] if row else None, [body for (body,) in events])
 
     def save(self, key: str, attributes: dict[str, Any]) -> None:
-        document = {name: value for name, value in attributes.items() if name != EVENTS}
-        events: dict[str, tuple[str, str]] = {}
-        for event in attributes.get(EVENTS) or ():
-            events.setdefault(str(event["id"]),
-                              (str(event["at"]), json.dumps(event, sort_keys=True)))
+        events = event_rows(attributes)
         with self._connection("write") as connection, connection.transaction():
             connection.execute(
                 "INSERT INTO households (key, state, updated_at) VALUES (%s, %s, now()) "
                 "ON CONFLICT (key) DO UPDATE SET state = excluded.state, "
                 "updated_at = excluded.updated_at",
-                (key, json.dumps(document, sort_keys=True)),
+                (key, document_json(attributes)),
             )
             if events:
                 # One statement for any number of events; ids already stored are skipped.

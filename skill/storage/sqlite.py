@@ -11,16 +11,25 @@ different prompt), never a consent event. docs/state.md says more.
 
 from __future__ import annotations
 
-import json
+import fcntl
+import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from skill.storage.base import EVENTS, HouseholdStore, StoreError, schema_problem
+from skill.storage.base import (
+    HouseholdStore,
+    NoDatabase,
+    StoreError,
+    document_json,
+    event_rows,
+    schema_problem,
+    stored_attributes,
+)
 
 # How long a write waits for another writer: well inside Alexa's answer time; 1 s was not
 # enough for eight busy writers on a loaded machine, and a lost write can be a lost "not now".
@@ -70,10 +79,20 @@ class SQLiteStore(HouseholdStore):
 
     With ``auto_upgrade`` (the default) opening the store creates or migrates its schema;
     without it, ``check`` reports a schema that `porchlight db upgrade` must bring up to date.
+    With ``create=False`` a missing file is an error (NoDatabase), never a new database.
+
+    The first open in each process (the WAL switch, and the schema when upgrading) holds an
+    exclusive lock on the file's folder: two processes opening a new file at once (gunicorn
+    workers on a first start) would otherwise race, and one fail with "database is locked".
     """
 
-    def __init__(self, path: str | Path, *, auto_upgrade: bool = True) -> None:
+    def __init__(self, path: str | Path, *, auto_upgrade: bool = True,
+                 create: bool = True) -> None:
         self.path = str(Path(path).expanduser())
+        self._create = create
+        if not create and not Path(self.path).is_file():
+            raise NoDatabase(f"there is no SQLite database at {self.path} (check the "
+                             "database URL; `porchlight db upgrade` creates one)")
         try:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -81,20 +100,23 @@ class SQLiteStore(HouseholdStore):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
-        if auto_upgrade:
-            try:
-                self.upgrade()
-            except StoreError:
-                self.close()
-                raise
+        try:
+            with _folder_lock(Path(self.path).parent):
+                self._connection()
+                if auto_upgrade:
+                    self.upgrade()
+        except StoreError:
+            self.close()
+            raise
 
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
             try:
                 connection = sqlite3.connect(
-                    self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                    check_same_thread=False,
+                    self.path if self._create else f"{Path(self.path).as_uri()}?mode=rw",
+                    timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                    check_same_thread=False, uri=not self._create,
                 )
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=FULL")
@@ -155,21 +177,12 @@ class SQLiteStore(HouseholdStore):
             rows = self._connection().execute(LOAD, (key,)).fetchall()
         except sqlite3.Error as error:
             raise _store_error("read", error) from error
-        attributes: dict[str, Any] = {}
-        events = []
-        for part, body, *_ in rows:
-            if part == 0:
-                attributes.update(json.loads(body))
-            else:
-                events.append(json.loads(body))
-        if events:
-            attributes[EVENTS] = events
-        return attributes
+        document = next((body for part, body, *_ in rows if part == 0), None)
+        return stored_attributes(document, [body for part, body, *_ in rows if part == 1])
 
     def save(self, key: str, attributes: dict[str, Any]) -> None:
-        document = {name: value for name, value in attributes.items() if name != EVENTS}
-        events = self._unstored_events(key, attributes.get(EVENTS) or ())
-        row = (key, json.dumps(document, sort_keys=True), datetime.now(UTC).isoformat())
+        events = self._unstored_events(key, attributes)
+        row = (key, document_json(attributes), datetime.now(UTC).isoformat())
         if not events:
             self._write_document(row)
             return
@@ -186,16 +199,14 @@ class SQLiteStore(HouseholdStore):
         except sqlite3.Error as error:
             raise _store_error("write", error) from error
 
-    def _unstored_events(self, key: str, events: Iterable[dict[str, Any]]
+    def _unstored_events(self, key: str, attributes: dict[str, Any]
                          ) -> list[tuple[str, str, str, str]]:
         """Rows for the events the table does not hold yet (those make the save durable).
 
         An event stored now stays stored (only a delete removes events, and it wins), so
         one seen here needs no second write.
         """
-        wanted: dict[str, dict[str, Any]] = {}
-        for event in events:
-            wanted.setdefault(str(event["id"]), event)
+        wanted = event_rows(attributes)
         if not wanted:
             return []
         try:
@@ -203,8 +214,8 @@ class SQLiteStore(HouseholdStore):
                 "SELECT event_id FROM household_events WHERE key = ?", (key,))}
         except sqlite3.Error as error:
             raise _store_error("read", error) from error
-        return [(key, event_id, str(event["at"]), json.dumps(event, sort_keys=True))
-                for event_id, event in wanted.items() if event_id not in stored]
+        return [(key, event_id, at, body)
+                for event_id, (at, body) in wanted.items() if event_id not in stored]
 
     def delete(self, key: str) -> None:
         with self._write() as connection:
@@ -226,6 +237,25 @@ class SQLiteStore(HouseholdStore):
                 connection.close()
             self._connections.clear()
         self._local = threading.local()
+
+
+@contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock (flock) on ``folder`` while held; released when the process dies.
+
+    The folder, not a lock file beside the database, so nothing is left behind; a folder
+    that cannot be opened for reading goes without (SQLite's busy timeout still applies).
+    """
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def _store_error(what: str, error: sqlite3.Error) -> StoreError:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 import secrets
 from collections import OrderedDict
-from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from interaction_model.thresholds import SAFETY_INTENTS
 from local_tts.rehearsal.repl import describe_request
 from local_tts.rehearsal.session import Rehearsal, RehearsalCommandError, Turn
 from local_tts.rehearsal.transport import Transport
@@ -33,7 +33,7 @@ from skill.storage import household_key
 APL_INTERFACE = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}}}
 """The page is an Echo Show: the skill sends it the screens it sends a Show."""
 AUDIO_KEPT = 3
-DISCREET_INTENTS = frozenset({"CrisisIntent", "DistressIntent"})
+DISCREET_INTENTS = SAFETY_INTENTS
 """Answers given in confidence: spoken and shown once, never as a card or in the history."""
 LATER = {"hour": "an hour", "day": "a day", "week": "a week"}
 """The page's "later" buttons and the span each moves the rehearsal clock."""
@@ -159,13 +159,12 @@ def is_discreet(request: str, said: str, locale: str) -> bool:
     """A crisis or distress answer: the intent says so, or the words give a crisis line."""
     if request.split(" ")[0] in DISCREET_INTENTS:
         return True
-    from skill.handlers.safety import safety_resources
+    from local_tts.ssml import plain_text
+    from skill.handlers.safety import resource_lines
 
-    table: Mapping[str, Any] = safety_resources()
-    entry = table.get("resources", {}).get(locale) or table.get("default") or {}
     spoken = _squeezed(said)
-    return any(isinstance(line, str) and line and _squeezed(line) in spoken
-               for line in entry.values())
+    return any(_squeezed(plain_text(f"<speak>{line}</speak>")) in spoken
+               for line in resource_lines(locale))
 
 
 def _squeezed(text: str) -> str:

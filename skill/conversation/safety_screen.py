@@ -1,0 +1,177 @@
+"""The safety screen: is this crisis or distress? Decided from the words the skill gets.
+
+Alexa sends no transcript, but slot values are words people said, and in rehearsal the
+whole typed line is. This module reads such words and answers with a ``Concern`` (or
+None). It is pure: it keeps nothing, logs nothing and never raises on odd text.
+
+The lexicon and patterns are data (``skill/content/safety_screen.yaml`` for every English
+locale, ``skill/content/<locale>/safety_screen.yaml`` for each locale's own idioms). Macros
+such as ``{partner}`` are written once and expanded into every pattern. Kinds are tried
+from the most urgent down (danger, abuse, self-harm, a plain request for support,
+distress): when in doubt the more careful answer wins. The screen is measured on
+held-out phrasings it never saw (``make safety-report``, docs/safety.md).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from interaction_model.text import tokens
+
+
+class Concern(StrEnum):
+    """What the words say, from the most urgent down."""
+
+    DANGER = "danger"
+    """Immediate danger: the emergency number first."""
+    ABUSE = "abuse"
+    """Violence, abuse, control or fear of a partner: the domestic-abuse line."""
+    SELF_HARM = "self-harm"
+    """Self-harm and suicidal thoughts, explicit or indirect: the crisis line."""
+    SUPPORT = "support"
+    """"I need help", "I need someone to talk to": the crisis line."""
+    DISTRESS = "distress"
+    """Not in danger, but not okay: stop, a real break, one soft safety line."""
+
+    @property
+    def is_crisis(self) -> bool:
+        return self is not Concern.DISTRESS
+
+
+INTENTS: dict[Concern, str] = {
+    Concern.DANGER: "DangerIntent",
+    Concern.ABUSE: "AbuseIntent",
+    Concern.SELF_HARM: "CrisisIntent",
+    Concern.SUPPORT: "NeedHelpIntent",
+    Concern.DISTRESS: "DistressIntent",
+}
+"""The interaction model's intent for each concern."""
+ORDER = (Concern.DANGER, Concern.ABUSE, Concern.SELF_HARM, Concern.SUPPORT, Concern.DISTRESS)
+_MACRO = re.compile(r"\{([a-z_]+)\}")
+_PRONOUN_CONTRACTIONS = re.compile(r"\b(he|she|they|someone|somebody|it)['\u2019](s|ll|d|re|ve)\b")
+_PRONOUN_ENDINGS = {"s": "is", "ll": "will", "d": "would", "re": "are", "ve": "have"}
+
+
+class ScreenDataError(ValueError):
+    """A screen data file is malformed; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One locale's compiled patterns, by concern, and the phrases that cancel a match."""
+
+    patterns: Mapping[Concern, Sequence[re.Pattern[str]]]
+    """Patterns searched in the normalised words, by concern."""
+    not_concerns: Sequence[re.Pattern[str]]
+    """Everyday phrases removed before the search ("dying to know", "kill time")."""
+
+    def read(self, text: str | None) -> Concern | None:
+        """The most urgent concern ``text`` shows, or None. Never raises."""
+        words = normalise(text or "")
+        if not words:
+            return None
+        for phrase in self.not_concerns:
+            words = phrase.sub(" ", words)
+        for concern in ORDER:
+            if any(pattern.search(words) for pattern in self.patterns.get(concern, ())):
+                return concern
+        return None
+
+    def read_all(self, texts: Sequence[str | None]) -> Concern | None:
+        """The most urgent concern among several pieces of text (slot values)."""
+        found = {self.read(text) for text in texts} - {None}
+        return next((concern for concern in ORDER if concern in found), None)
+
+
+def normalise(text: str) -> str:
+    """Lowercase words without accents or punctuation, contractions spelt out."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = _PRONOUN_CONTRACTIONS.sub(
+        lambda m: f"{m.group(1)} {_PRONOUN_ENDINGS[m.group(2)]}", text)
+    return " ".join(tokens(text))
+
+
+def compile_screen(documents: Sequence[Mapping[str, Any]], where: str) -> Screen:
+    """Merge the shared and the locale's documents and compile their patterns."""
+    macros: dict[str, str] = {}
+    raw: dict[Concern, list[str]] = {concern: [] for concern in ORDER}
+    cancels: list[str] = []
+    for document in documents:
+        for name, words in (document.get("macros") or {}).items():
+            macros[str(name)] = _alternatives(words, f"{where}: macro {name}")
+        for concern in ORDER:
+            raw[concern].extend(str(p) for p in (document.get("patterns") or {})
+                                .get(concern.name.lower()) or ())
+        cancels.extend(str(p) for p in document.get("not_concerns") or ())
+    for name in list(macros):  # a macro may use macros defined before it
+        macros[name] = _MACRO.sub(lambda m: macros.get(m.group(1), m.group(0)), macros[name])
+    patterns = {concern: tuple(_compile(p, macros, where) for p in texts)
+                for concern, texts in raw.items()}
+    return Screen(patterns, tuple(_compile(p, macros, where) for p in cancels))
+
+
+def _alternatives(words: Any, where: str) -> str:
+    if not isinstance(words, list) or not words:
+        raise ScreenDataError(f"{where} must be a non-empty list of words or phrases")
+    ordered = sorted((str(w) for w in words), key=len, reverse=True)
+    return "(?:" + "|".join(ordered) + ")"
+
+
+def _compile(pattern: str, macros: Mapping[str, str], where: str) -> re.Pattern[str]:
+    def expand(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in macros:
+            raise ScreenDataError(f"{where}: the pattern {pattern!r} uses {{{name}}}, which "
+                                  "no 'macros' entry defines")
+        return macros[name]
+
+    try:
+        return re.compile(r"\b(?:" + _MACRO.sub(expand, pattern) + r")\b")
+    except re.error as error:
+        raise ScreenDataError(f"{where}: the pattern {pattern!r} is not a valid regular "
+                              f"expression ({error})") from None
+
+
+def _document(*parts: str) -> Mapping[str, Any]:
+    from skill.content import load_yaml
+
+    resource = resources.files("skill.content").joinpath(*parts)
+    if not resource.is_file():
+        return {}
+    loaded = load_yaml(resource.read_text(encoding="utf-8"))
+    if not isinstance(loaded, dict):
+        raise ScreenDataError(f"skill/content/{'/'.join(parts)} must be a mapping")
+    return loaded
+
+
+@cache
+def screen_for(locale: str | None) -> Screen:
+    """The screen for a locale: the shared English patterns plus the locale's own idioms."""
+    documents = [_document("safety_screen.yaml")]
+    if locale:
+        documents.append(_document(locale, "safety_screen.yaml"))
+    return compile_screen(documents, f"safety screen ({locale or 'shared'})")
+
+
+def screen(text: str | None, locale: str | None = "en-US") -> Concern | None:
+    """The concern ``text`` shows in ``locale``, or None."""
+    return screen_for(locale).read(text)
+
+
+def intent_screen(locale: str | None) -> Callable[[str], str | None]:
+    """A line reader for the rehearsal matcher: the safety intent a line calls for."""
+    reader = screen_for(locale)
+
+    def read(text: str) -> str | None:
+        concern = reader.read(text)
+        return INTENTS[concern] if concern is not None else None
+
+    return read
