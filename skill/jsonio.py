@@ -36,13 +36,15 @@ def loads(text: str | bytes) -> Any:
         return json.loads(text)
 
 
-def dumps(value: Any, default: Callable[[Any], Any] | None = None) -> bytes:
+def dumps(value: Any, default: Callable[[Any], Any] | None = None, *,
+          sort_keys: bool = False) -> bytes:
     """Compact UTF-8 JSON of JSON-ready data; ``default`` converts anything else.
 
     Integers past 64 bits (a session attribute can hold one) are beyond orjson: such
     values are written by the standard library.
     """
     try:
-        return orjson.dumps(value, default=default)
+        return orjson.dumps(value, default=default,
+                            option=orjson.OPT_SORT_KEYS if sort_keys else None)
     except orjson.JSONEncodeError:
-        return json.dumps(value, default=default).encode()
+        return json.dumps(value, default=default, sort_keys=sort_keys).encode()

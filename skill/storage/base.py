@@ -9,12 +9,13 @@ from another request that loaded the household before it.
 from __future__ import annotations
 
 import hashlib
-import json
 from abc import ABC, abstractmethod
 from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
+
+from skill import jsonio
 
 EVENTS = "events"
 
@@ -29,23 +30,24 @@ class NoDatabase(StoreError):
 
 def document_json(attributes: dict[str, Any]) -> str:
     """The household document a save replaces: every attribute but the events, as JSON."""
-    return json.dumps({name: value for name, value in attributes.items() if name != EVENTS},
-                      sort_keys=True)
+    document = {name: value for name, value in attributes.items() if name != EVENTS}
+    return jsonio.dumps(document, sort_keys=True).decode()
 
 
 def event_rows(attributes: dict[str, Any]) -> dict[str, tuple[str, str]]:
     """The events a save appends, once each: event id -> (time, JSON body)."""
     rows: dict[str, tuple[str, str]] = {}
     for event in attributes.get(EVENTS) or ():
-        rows.setdefault(str(event["id"]), (str(event["at"]), json.dumps(event, sort_keys=True)))
+        body = jsonio.dumps(event, sort_keys=True).decode()
+        rows.setdefault(str(event["id"]), (str(event["at"]), body))
     return rows
 
 
 def stored_attributes(document: str | None, events: list[str]) -> dict[str, Any]:
     """What ``load`` returns from a stored document and event bodies (in time order)."""
-    attributes: dict[str, Any] = json.loads(document) if document else {}
+    attributes: dict[str, Any] = jsonio.loads(document) if document else {}
     if events:
-        attributes[EVENTS] = [json.loads(body) for body in events]
+        attributes[EVENTS] = [jsonio.loads(body) for body in events]
     return attributes
 
 
