@@ -39,16 +39,18 @@ def build_handler(clock: Clock | None = None) -> Handler:
     from skill.builder import build_skill
     from skill.config import load_settings
     from skill.conversation.clock import system_clock
+    from skill.envelope import ParsedBody
+    from skill.envelope_check import check_envelope
     from skill.storage import store_from_settings
-    from skill.web import check_envelope
 
     settings = load_settings()
     skill = build_skill(store_from_settings(settings), settings, clock or system_clock)
     skill.skill_id = settings.skill_id  # the SDK refuses envelopes for any other skill
 
     def answer(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        body = json.dumps(event)
-        check_envelope(body)  # the endpoint's shape check: InvalidEnvelope (a ValueError)
+        body = ParsedBody(json.dumps(event))
+        # the endpoint's shape check: InvalidEnvelope (a ValueError); its JSON is read once
+        body.parsed = check_envelope(body)
         envelope = skill.serializer.deserialize(body, RequestEnvelope)
         response: dict[str, Any] = skill.serializer.serialize(
             skill.invoke(request_envelope=envelope, context=context))
