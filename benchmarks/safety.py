@@ -269,10 +269,12 @@ def _measure_all(locales: tuple[str, ...], endpoint: bool) -> dict[str, dict[str
 def run(*, smoke: bool = False) -> dict[str, Any]:
     """`make bench` figures: each locale's rates through the signed endpoint (the matcher
     only, en-US only, with --smoke)."""
+    from benchmarks.safety_dev import cost_samples
     from benchmarks.stats import figure
 
     results = run_all(("en-US",), endpoint=False) if smoke else run_all()
-    figures: dict[str, Any] = {}
+    figures: dict[str, Any] = {
+        "safety_screen_cost": figure(cost_samples(20 if smoke else 200), "us per call")}
     for locale, ways in results.items():
         found = ways.get("endpoint", ways["matcher"])
         for tier in ("crisis", "distress"):

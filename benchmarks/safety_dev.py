@@ -20,9 +20,10 @@ from skill.conversation.safety_screen import Concern, screen, screen_for
 DEV = Path(__file__).resolve().parent.parent / "tests" / "data" / "safety_dev"
 
 
-def dev_sets(locale: str) -> dict[str, dict[str, list[str]]]:
-    """{"crisis": {category: [...]}, "distress": {"all": [...]}, "ordinary": {"all": [...]}}."""
-    raw: dict[str, Any] = yaml.safe_load((DEV / f"{locale}.yaml").read_text("utf-8"))
+def dev_sets(path: Path) -> dict[str, dict[str, list[str]]]:
+    """{"crisis": {category: [...]}, "distress": {"all": [...]}, "ordinary": {"all": [...]}}
+    of one development file (its locale is its name: tests/data/safety_dev/[round/]en-US.yaml)."""
+    raw: dict[str, Any] = yaml.safe_load(path.read_text("utf-8"))
     crisis = {str(k): [str(t) for t in v] for k, v in (raw.get("crisis") or {}).items()}
     return {"crisis": crisis,
             "distress": {"all": [str(t) for t in raw.get("distress") or ()]},
@@ -39,26 +40,43 @@ def hit(tier: str, concern: Concern | None) -> bool:
 
 
 def report(verbose: bool = False) -> list[str]:
+    """One line per file, tier and category (with -v, the misses and what they reached)."""
     lines = []
-    for path in sorted(DEV.glob("*.yaml")):
-        locale = path.stem
-        for tier, categories in dev_sets(locale).items():
+    for path in sorted(DEV.rglob("*.yaml")):
+        locale, name = path.stem, str(path.relative_to(DEV).parent).replace(".", "round_a")
+        for tier, categories in dev_sets(path).items():
             for category, texts in categories.items():
                 misses = [t for t in texts if not hit(tier, screen(t, locale))]
-                lines.append(f"{locale} {tier}/{category}: {len(texts) - len(misses)}/{len(texts)}")
+                lines.append(f"{name} {locale} {tier}/{category}: "
+                             f"{len(texts) - len(misses)}/{len(texts)}")
                 if verbose:
                     lines.extend(f"    miss: {t!r} -> {screen(t, locale)}" for t in misses)
     return lines
 
 
-def cost_per_call() -> float:
-    """Microseconds per screen call on a typical line (the compiled screen cached)."""
+LINES = ("honestly we had a long day at work and we're pretty tired tonight",
+         "ask porch light for tonight's prompt", "um i'm not okay", "he shoved me again",
+         "we're dying to hear the next one", "i keep thinking about not waking up tomorrow")
+"""Typical lines: ordinary requests, a hesitation, and concerns of each kind."""
+
+
+def cost_samples(rounds: int = 200) -> list[float]:
+    """Microseconds per screen call, one sample per line and round (the screen compiled
+    and cached, as it is after the first request)."""
     reader = screen_for("en-US")
-    line = "honestly we had a long day at work and we're pretty tired tonight"
-    runs = 2000
-    return timeit.timeit(lambda: reader.read(line), number=runs) / runs * 1e6
+
+    def once(line: str) -> float:
+        return timeit.timeit(lambda: reader.read(line), number=5) / 5 * 1e6
+
+    return [once(line) for _ in range(rounds) for line in LINES]
+
+
+def cost_per_call() -> float:
+    """The median cost of one screen call, in microseconds."""
+    samples = sorted(cost_samples(50))
+    return samples[len(samples) // 2]
 
 
 if __name__ == "__main__":
     print("\n".join(report("-v" in sys.argv)))
-    print(f"cost: {cost_per_call():.1f} us per call")
+    print(f"cost: {cost_per_call():.1f} us per call (median)")

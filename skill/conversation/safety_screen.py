@@ -5,7 +5,8 @@ whole typed line is. This module reads such words and answers with a ``Concern``
 None). It is pure: it keeps nothing, logs nothing and never raises on odd text.
 
 The lexicon and patterns are data (``skill/content/safety_screen.yaml`` for every English
-locale, its compositional rules in ``skill/content/safety_rules.yaml``, ``skill/content/<locale>/safety_screen.yaml`` for each locale's own idioms). Macros
+locale, its compositional rules in ``skill/content/safety_rules.yaml``,
+``skill/content/<locale>/safety_screen.yaml`` for each locale's own idioms). Macros
 such as ``{partner}`` are written once and expanded into every pattern. Kinds are tried
 from the most urgent down (danger, abuse, self-harm, a plain request for support,
 distress): when in doubt the more careful answer wins. The screen is measured on
@@ -60,7 +61,8 @@ _PRONOUN_CONTRACTIONS = re.compile(
     r"nothing|everyone|everybody|nobody|life|who|where|this|heart|mind)['\u2019](s|ll|d|re|ve)\b")
 _PRONOUN_ENDINGS = {"s": "is", "ll": "will", "d": "would", "re": "are", "ve": "have"}
 _FILLERS = re.compile(
-    r"^(?:(?:hey |ok |okay )?alexa,? (?:tell|ask|open) porch ?light(?: that| to)? |porch ?light,? )"
+    r"\b(?:(?:hey |ok |okay )?alexa,? (?:tell|ask|open) porch ?light,?(?: that| to)? "
+    r"|porch ?light,? )"
     r"|\b(?:um+|uh+|uhm|erm|er|ah+|hmm+|mm+|you know|i mean|i guess|like,|honestly|basically"
     r"|literally|actually|seriously|kinda|kind of|sort of)(?=\W|$)[,.]?")
 """Hesitations and the wake words: dropped so a rule matches with them in the line."""
