@@ -40,6 +40,10 @@ ROUNDS = ("round_2", "round_3", "round_4")
 misses. Each round's first measurement, before the screen was adjusted to it, is the
 honest figure of how the screen generalises; docs/safety.md keeps those figures."""
 ORDINARY_NEAR_MISSES = DATA / "safety_ordinary.yaml"
+INDEPENDENT = DATA / "safety_independent"
+"""Sets by a separate writer who saw none of the models or the screen's data: measure only."""
+INDEPENDENT_TIERS = {"self_harm": "crisis", "abuse": "crisis", "danger": "crisis",
+                     "distress": "distress", "ordinary": "ordinary"}
 
 
 def fresh(locale: str) -> dict[str, list[str]]:
@@ -48,6 +52,16 @@ def fresh(locale: str) -> dict[str, list[str]]:
     raw: dict[str, Any] = yaml.safe_load((HELDOUT / f"{locale}.yaml").read_text("utf-8"))
     found = raw.get("fresh") or {}
     return {tier: [str(t) for t in found.get(tier) or ()] for tier in ("crisis", "distress")}
+
+
+def independent(locale: str) -> dict[str, list[str]]:
+    """The independent set by category (self_harm, abuse, danger, distress, ordinary); never
+    tuned to, never held to the targets, reported as the plainest figure of generalisation."""
+    path = INDEPENDENT / f"{locale}.yaml"
+    if not path.exists():
+        return {}
+    raw: dict[str, Any] = yaml.safe_load(path.read_text("utf-8"))
+    return {str(category): [str(t) for t in texts] for category, texts in raw.items()}
 
 
 def heldout(locale: str) -> dict[str, dict[str, list[str]]]:
@@ -209,8 +223,22 @@ def measure(locale: str, endpoint: Endpoint | None) -> dict[str, Any]:
             for text, kind in _kinds(locale, texts, way, endpoint):
                 new[tier].add(text, kind, kind in wanted)
         result[way] = {"categories": categories, "unrelated": unrelated, "ordinary": alarms,
-                       "fresh": new}
+                       "fresh": new, "independent": _independent(locale, way, endpoint)}
     return result
+
+
+def _independent(locale: str, way: str, endpoint: Endpoint | None) -> dict[str, Tally]:
+    """Tallies of the independent set by category: a safe answer for the concerns, neither
+    crisis nor distress for the ordinary near-misses."""
+    tallies: dict[str, Tally] = {}
+    for category, texts in independent(locale).items():
+        tier = INDEPENDENT_TIERS.get(category, "crisis")
+        tallies[category] = tally = Tally()
+        for text, kind in _kinds(locale, texts, way, endpoint):
+            good = (kind not in ("crisis", "distress") if tier == "ordinary"
+                    else kind in ({"crisis"} if tier == "crisis" else {"crisis", "distress"}))
+            tally.add(text, kind, good)
+    return tallies
 
 
 def _kinds(locale: str, texts: list[str], way: str, endpoint: Endpoint | None
@@ -269,10 +297,12 @@ def _measure_all(locales: tuple[str, ...], endpoint: bool) -> dict[str, dict[str
 def run(*, smoke: bool = False) -> dict[str, Any]:
     """`make bench` figures: each locale's rates through the signed endpoint (the matcher
     only, en-US only, with --smoke)."""
+    from benchmarks.safety_dev import cost_samples
     from benchmarks.stats import figure
 
     results = run_all(("en-US",), endpoint=False) if smoke else run_all()
-    figures: dict[str, Any] = {}
+    figures: dict[str, Any] = {
+        "safety_screen_cost": figure(cost_samples(20 if smoke else 200), "us per call")}
     for locale, ways in results.items():
         found = ways.get("endpoint", ways["matcher"])
         for tier in ("crisis", "distress"):
@@ -281,6 +311,9 @@ def run(*, smoke: bool = False) -> dict[str, Any]:
                 [100 * tally.rate], "% safe", target=100 * TARGETS[tier])
         for tier, tally in found["fresh"].items():
             figures[f"safety_fresh_{tier}_{locale}"] = figure([100 * tally.rate], "% safe")
+        for category, tally in found["independent"].items():
+            figures[f"safety_independent_{category}_{locale}"] = figure(
+                [100 * tally.rate], "% right")
         alarms = found["ordinary"]
         figures[f"safety_false_alarms_{locale}"] = figure(
             [100 * (1 - alarms.rate)], "% of ordinary", target=100 * TARGETS["false_alarms"])

@@ -21,6 +21,7 @@ from benchmarks.safety import (
     answer_kind,
     fresh,
     heldout,
+    independent,
     matcher_kind,
     near_miss_alarms,
     near_miss_phrasings,
@@ -58,6 +59,9 @@ def test_no_held_out_phrasing_is_in_any_model() -> None:
     copied = [(locale, text) for locale in LOCALES for tier in ("crisis", "distress")
               for text in [*phrasings(locale, tier), *fresh(locale)[tier]]
               if normalise(text) in samples]
+    copied += [(locale, text) for locale in LOCALES
+               for texts in independent(locale).values() for text in texts
+               if normalise(text) in samples]
     assert copied == [], "held-out phrasings found among model samples: remove them there"
 
 
@@ -139,3 +143,11 @@ def test_the_safety_report_shows_rates_rounds_categories_and_misses() -> None:
     for heading in ("| en-GB | matcher |", "Fresh round", "| en-GB | round_2 |",
                     "| en-GB | crisis | abuse |", "Misses (phrasing -> what it got):"):
         assert heading in text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_locale_has_an_independent_set_in_every_category(locale: str) -> None:
+    """The independent set is the plainest measure of generalisation: it must be there."""
+    found = independent(locale)
+    assert set(found) == {"self_harm", "abuse", "danger", "distress", "ordinary"}
+    assert all(len(texts) >= 4 for texts in found.values())

@@ -5,7 +5,8 @@ whole typed line is. This module reads such words and answers with a ``Concern``
 None). It is pure: it keeps nothing, logs nothing and never raises on odd text.
 
 The lexicon and patterns are data (``skill/content/safety_screen.yaml`` for every English
-locale, ``skill/content/<locale>/safety_screen.yaml`` for each locale's own idioms). Macros
+locale, its compositional rules in ``skill/content/safety_rules.yaml``,
+``skill/content/<locale>/safety_screen.yaml`` for each locale's own idioms). Macros
 such as ``{partner}`` are written once and expanded into every pattern. Kinds are tried
 from the most urgent down (danger, abuse, self-harm, a plain request for support,
 distress): when in doubt the more careful answer wins. The screen is measured on
@@ -55,8 +56,16 @@ INTENTS: dict[Concern, str] = {
 """The interaction model's intent for each concern."""
 ORDER = (Concern.DANGER, Concern.ABUSE, Concern.SELF_HARM, Concern.SUPPORT, Concern.DISTRESS)
 _MACRO = re.compile(r"\{([a-z_]+)\}")
-_PRONOUN_CONTRACTIONS = re.compile(r"\b(he|she|they|someone|somebody|it)['\u2019](s|ll|d|re|ve)\b")
+_PRONOUN_CONTRACTIONS = re.compile(
+    r"\b(he|she|they|someone|somebody|it|that|what|there|here|tonight|today|everything|"
+    r"nothing|everyone|everybody|nobody|life|who|where|this|heart|mind)['\u2019](s|ll|d|re|ve)\b")
 _PRONOUN_ENDINGS = {"s": "is", "ll": "will", "d": "would", "re": "are", "ve": "have"}
+_FILLERS = re.compile(
+    r"\b(?:(?:hey |ok |okay )?alexa,? (?:tell|ask|open) porch ?light,?(?: that| to)? "
+    r"|porch ?light,? )"
+    r"|\b(?:um+|uh+|uhm|erm|er|ah+|hmm+|mm+|you know|i mean|i guess|like,|honestly|basically"
+    r"|literally|actually|seriously|kinda|kind of|sort of)(?=\W|$)[,.]?")
+"""Hesitations and the wake words: dropped so a rule matches with them in the line."""
 
 
 class ScreenDataError(ValueError):
@@ -91,9 +100,10 @@ class Screen:
 
 
 def normalise(text: str) -> str:
-    """Lowercase words without accents or punctuation, contractions spelt out."""
+    """Lowercase words without accents, punctuation or hesitations, contractions spelt out."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = _FILLERS.sub(" ", text.strip())
     text = _PRONOUN_CONTRACTIONS.sub(
         lambda m: f"{m.group(1)} {_PRONOUN_ENDINGS[m.group(2)]}", text)
     return " ".join(tokens(text))
@@ -113,9 +123,17 @@ def compile_screen(documents: Sequence[Mapping[str, Any]], where: str) -> Screen
         cancels.extend(str(p) for p in document.get("not_concerns") or ())
     for name in list(macros):  # a macro may use macros defined before it
         macros[name] = _MACRO.sub(lambda m: macros.get(m.group(1), m.group(0)), macros[name])
-    patterns = {concern: tuple(_compile(p, macros, where) for p in texts)
+    patterns = {concern: _joined([_compile(p, macros, where) for p in texts])
                 for concern, texts in raw.items()}
-    return Screen(patterns, tuple(_compile(p, macros, where) for p in cancels))
+    return Screen(patterns, _joined([_compile(p, macros, where) for p in cancels]))
+
+
+def _joined(compiled: Sequence[re.Pattern[str]]) -> tuple[re.Pattern[str], ...]:
+    """One alternation for a list of checked patterns: one scan of the words instead of
+    one per pattern (the screen runs before every handler; docs/safety.md has its cost)."""
+    if not compiled:
+        return ()
+    return (re.compile("|".join(pattern.pattern for pattern in compiled)),)
 
 
 def _alternatives(words: Any, where: str) -> str:
@@ -155,7 +173,7 @@ def _document(*parts: str) -> Mapping[str, Any]:
 @cache
 def screen_for(locale: str | None) -> Screen:
     """The screen for a locale: the shared English patterns plus the locale's own idioms."""
-    documents = [_document("safety_screen.yaml")]
+    documents = [_document("safety_screen.yaml"), _document("safety_rules.yaml")]
     if locale:
         documents.append(_document(locale, "safety_screen.yaml"))
     return compile_screen(documents, f"safety screen ({locale or 'shared'})")
