@@ -7,7 +7,6 @@ more careful; loosening one is an explicit removal.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
@@ -15,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from skill.conversation.clock import EVENING_ROLLOVER, evening_of
+from skill.conversation.clock import EVENING_ROLLOVER, alexa_clock_time, evening_of
 from skill.conversation.events import Event, EventKind
 
 TOPICS = (
@@ -26,7 +25,6 @@ WEEKNIGHT_EVENINGS = frozenset({6, 0, 1, 2, 3})  # Sunday to Thursday: a workday
 REVISIT_AFTER = timedelta(weeks=4)
 DEEPEST = 4
 _EVENING_PARTS = {"EV": "19:00", "NI": "21:00"}
-_HH_MM = re.compile(r"^(\d{2}):(\d{2})$")
 
 
 _CLOSENESS_KINDS = frozenset({EventKind.CLOSENESS_YES, EventKind.CLOSENESS_OFF,
@@ -123,12 +121,10 @@ def evening_time(value: str | None) -> str | None:
     text = (value or "").strip().upper()
     if text in _EVENING_PARTS:
         return _EVENING_PARTS[text]
-    match = _HH_MM.match(text)
-    if not match:
+    clock = alexa_clock_time(text)
+    if clock is None:
         return None
-    hour, minute = int(match.group(1)), int(match.group(2))
-    if hour > 23 or minute > 59:
-        return None
+    hour, minute = clock
     if 1 <= hour <= 11:
         hour += 12
     elif hour == 12:

@@ -6,6 +6,7 @@ An *evening* runs from 5 a.m. local time to 5 a.m. the next day, so a "not now" 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +15,7 @@ Clock = Callable[[], datetime]
 """Returns the current time, timezone-aware (UTC). Tests pass their own."""
 
 EVENING_ROLLOVER = timedelta(hours=5)
+_ALEXA_TIME = re.compile(r"^(\d{2}):(\d{2})$")
 
 LOCALE_TIMEZONES = {
     "en-US": "America/New_York",
@@ -73,3 +75,12 @@ def format_instant(moment: datetime, *, precise: bool = False) -> str:
     if precise:
         return moment.astimezone(UTC).isoformat(timespec="microseconds")
     return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def alexa_clock_time(value: str) -> tuple[int, int] | None:
+    """An AMAZON.TIME clock value ("22:00") as (hour, minute), or None when it is not one."""
+    match = _ALEXA_TIME.match(value)
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    return (hour, minute) if hour <= 23 and minute <= 59 else None

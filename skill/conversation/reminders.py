@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from skill.conversation.clock import alexa_clock_time
 from skill.conversation.state import Reminder
 
 DEFAULT_DAY = "SU"
@@ -15,7 +15,6 @@ WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
                                 "Saturday", "Sunday"), strict=True))
 _PARTS_OF_DAY = {"MO": "09:00", "AF": "14:00", "EV": "19:00", "NI": "21:00"}
-_ALEXA_TIME = re.compile(r"^(\d{2}):(\d{2})$")
 
 
 def parse_day(slot_id: str | None) -> str | None:
@@ -33,12 +32,10 @@ def parse_time(value: str | None) -> str | None:
     text = (value or "").strip().upper()
     if text in _PARTS_OF_DAY:
         return _PARTS_OF_DAY[text]
-    match = _ALEXA_TIME.match(text)
-    if not match:
+    clock = alexa_clock_time(text)
+    if clock is None:
         return None
-    hour, minute = int(match.group(1)), int(match.group(2))
-    if hour > 23 or minute > 59:
-        return None
+    hour, minute = clock
     if 1 <= hour <= 9:
         hour += 12
     return f"{hour:02d}:{minute:02d}"
