@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -74,15 +74,26 @@ class ScreenDataError(ValueError):
 
 @dataclass(frozen=True)
 class Screen:
-    """One locale's compiled patterns, by concern, and the phrases that cancel a match."""
+    """One locale's compiled patterns, by concern, the phrases that cancel a match, and
+    the reader of meaning for lines the patterns pass over."""
 
     patterns: Mapping[Concern, Sequence[re.Pattern[str]]]
     """Patterns searched in the normalised words, by concern."""
     not_concerns: Sequence[re.Pattern[str]]
     """Everyday phrases removed before the search ("dying to know", "kill time")."""
+    meaning: Callable[[str], Concern | None] | None = None
+    """Reads what a line means (``skill.conversation.safety_meaning``); None: words only."""
 
     def read(self, text: str | None) -> Concern | None:
-        """The most urgent concern ``text`` shows, or None. Never raises."""
+        """The most urgent concern ``text`` shows, by its words, then by its meaning.
+        Never raises."""
+        found = self.read_words(text)
+        if found is None and self.meaning is not None and text and text.strip():
+            return self.meaning(text)
+        return found
+
+    def read_words(self, text: str | None) -> Concern | None:
+        """The most urgent concern the patterns find in ``text``, or None."""
         words = normalise(text or "")
         if not words:
             return None
@@ -93,9 +104,13 @@ class Screen:
                 return concern
         return None
 
-    def read_all(self, texts: Sequence[str | None]) -> Concern | None:
-        """The most urgent concern among several pieces of text (slot values)."""
-        found = {self.read(text) for text in texts} - {None}
+    def read_all(self, texts: Sequence[str | None],
+                 free: Sequence[str] = ()) -> Concern | None:
+        """The most urgent concern among several pieces of text (slot values): every
+        piece by its words, and the ``free`` ones (words that matched none of a slot's
+        values) by their meaning too."""
+        found = {self.read_words(text) for text in texts}
+        found |= {self.read(text) for text in free}
         return next((concern for concern in ORDER if concern in found), None)
 
 
@@ -176,7 +191,14 @@ def screen_for(locale: str | None) -> Screen:
     documents = [_document("safety_screen.yaml"), _document("safety_rules.yaml")]
     if locale:
         documents.append(_document(locale, "safety_screen.yaml"))
-    return compile_screen(documents, f"safety screen ({locale or 'shared'})")
+    words = compile_screen(documents, f"safety screen ({locale or 'shared'})")
+    return replace(words, meaning=_read_meaning)
+
+
+def _read_meaning(text: str) -> Concern | None:
+    from skill.conversation.safety_meaning import read_meaning
+
+    return read_meaning(text)
 
 
 def screen(text: str | None, locale: str | None = "en-US") -> Concern | None:

@@ -301,7 +301,10 @@ def intent_name(handler_input: HandlerInput) -> str | None:
 def slot_id(handler_input: HandlerInput, name: str) -> str | None:
     """A custom slot's resolved id, only when Alexa matched one of the type's values."""
     intent = getattr(handler_input.request_envelope.request, "intent", None)
-    slot = (getattr(intent, "slots", None) or {}).get(name)
+    return _resolved_id((getattr(intent, "slots", None) or {}).get(name))
+
+
+def _resolved_id(slot: Any) -> str | None:
     authorities = getattr(getattr(slot, "resolutions", None), "resolutions_per_authority", None)
     for authority in authorities or ():
         code = getattr(getattr(authority, "status", None), "code", None)
@@ -328,3 +331,17 @@ def slot_values(handler_input: HandlerInput) -> list[str]:
     slots: dict[str, Any] = getattr(intent, "slots", None) or {}
     values = (getattr(slot, "value", None) for slot in slots.values())
     return [str(value) for value in values if value]
+
+
+def free_slot_words(handler_input: HandlerInput) -> list[str]:
+    """Filled slots' words that matched none of the type's values and are not a built-in
+    type's normalised form ("P2W", "20:00"): what people said in their own words, which
+    the safety screen reads for meaning too."""
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    slots: dict[str, Any] = getattr(intent, "slots", None) or {}
+    found = []
+    for slot in slots.values():
+        value = getattr(slot, "value", None)
+        if value and any(c.islower() for c in str(value)) and _resolved_id(slot) is None:
+            found.append(str(value))
+    return found

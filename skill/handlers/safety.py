@@ -24,7 +24,14 @@ from skill.content import load_yaml
 from skill.conversation import consent, depth
 from skill.conversation.safety_screen import INTENTS, Concern, screen_for
 from skill.conversation.state import Declined, Event, EventKind, Household, Offer
-from skill.handlers.common import Turn, TurnHandler, intent_name, pending_offer, slot_values
+from skill.handlers.common import (
+    Turn,
+    TurnHandler,
+    free_slot_words,
+    intent_name,
+    pending_offer,
+    slot_values,
+)
 from skill.logs import WITHDRAWAL_NOT_SAVED, note_outcome
 from skill.storage import StoreError
 
@@ -141,12 +148,13 @@ def concern_answer(turn: Turn, concern: Concern) -> Response:
 
 
 def screened_concern(handler_input: HandlerInput) -> Concern | None:
-    """What the screen reads in this request's slot values (words people said)."""
+    """What the screen reads in this request's slot values (words people said): their
+    words, and the meaning of those that matched no value of their slot."""
     values = slot_values(handler_input)
     if not values:
         return None
     locale = getattr(handler_input.request_envelope.request, "locale", None)
-    return screen_for(locale).read_all(values)
+    return screen_for(locale).read_all(values, free=free_slot_words(handler_input))
 
 
 class ScreenedWordsHandler(TurnHandler):

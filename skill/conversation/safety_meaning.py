@@ -1,0 +1,105 @@
+"""The safety screen's second reader: what a line means, not only which words it uses.
+
+A line's sentence embedding (``skill.conversation.sentence_encoder``) goes through two
+small classifiers: a gate (a support-vector machine with an RBF kernel) that tells a
+concern from an ordinary line, then a linear classifier that tells which concern: danger,
+abuse, self-harm or distress. Their parameters are data (``skill/content/safety_meaning.npz``),
+trained by ``make safety-model`` (``interaction_model.train_meaning``) on the models'
+samples and training phrasings only; the held-out, independent and blind sets are never
+trained on. Pure: it keeps nothing and logs nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from io import BytesIO
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from skill.conversation.safety_screen import Concern
+
+MODEL_FILE = "safety_meaning.npz"
+KINDS: tuple[Concern, ...] = (Concern.DANGER, Concern.ABUSE, Concern.SELF_HARM, Concern.DISTRESS)
+"""The concern classifier's classes, in the order of its columns."""
+CAREFUL_RATIO = 0.5
+"""When distress leads but the crisis classes together hold at least this share of its
+probability, the crisis answer is given: in doubt, the more careful answer."""
+Floats = NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class MeaningModel:
+    """The gate (concern or ordinary) and the kind of concern, over sentence embeddings."""
+
+    support: Floats
+    """The gate's support vectors (unit embeddings), one per row."""
+    dual: Floats
+    """Their signed weights."""
+    intercept: float
+    gamma: float
+    """The RBF kernel's width: k(a, b) = exp(-gamma * |a - b|^2)."""
+    threshold: float
+    """A line is a concern when the gate's score is above this."""
+    kind_weights: Floats
+    """(embedding width, len(KINDS)): the linear scores of each kind."""
+    kind_bias: Floats
+    digest: str
+    """The training data's digest, so a test can tell the parameters are current."""
+
+    @classmethod
+    def from_arrays(cls, arrays: Any) -> MeaningModel:
+        return cls(np.asarray(arrays["support"], np.float32),
+                   np.asarray(arrays["dual"], np.float32),
+                   float(arrays["intercept"]), float(arrays["gamma"]),
+                   float(arrays["threshold"]),
+                   np.asarray(arrays["kind_weights"], np.float32),
+                   np.asarray(arrays["kind_bias"], np.float32), str(arrays["digest"]))
+
+    def gate(self, vectors: Floats) -> NDArray[np.float64]:
+        """The gate's score per embedding: above ``threshold`` means a concern."""
+        squared = np.maximum(2.0 - 2.0 * (vectors @ self.support.T), 0.0)
+        scores: NDArray[np.float64] = (np.exp(-self.gamma * squared) @ self.dual
+                                       + self.intercept).astype(np.float64)
+        return scores
+
+    def kinds(self, vectors: Floats) -> NDArray[np.float64]:
+        """Each embedding's probability of each kind of concern (rows sum to 1)."""
+        scores = (vectors @ self.kind_weights + self.kind_bias).astype(np.float64)
+        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+        result: NDArray[np.float64] = scores / scores.sum(axis=1, keepdims=True)
+        return result
+
+    def read(self, vectors: Floats) -> list[Concern | None]:
+        """The concern each embedding means, or None for an ordinary line."""
+        return [decide(kind) if score > self.threshold else None
+                for score, kind in zip(self.gate(vectors), self.kinds(vectors), strict=True)]
+
+
+def decide(probabilities: NDArray[np.float64]) -> Concern:
+    """The kind of concern, the more careful one when crisis is close behind distress."""
+    by_kind = dict(zip(KINDS, (float(p) for p in probabilities), strict=True))
+    distress = by_kind.pop(Concern.DISTRESS)
+    if distress > max(by_kind.values()) and sum(by_kind.values()) < CAREFUL_RATIO * distress:
+        return Concern.DISTRESS
+    return max(by_kind, key=lambda kind: by_kind[kind])
+
+
+@cache
+def meaning_model() -> MeaningModel:
+    """The packaged classifiers, loaded once per process."""
+    data = resources.files("skill.content").joinpath(MODEL_FILE).read_bytes()
+    with np.load(BytesIO(data), allow_pickle=False) as arrays:
+        return MeaningModel.from_arrays(arrays)
+
+
+def read_meaning(text: str) -> Concern | None:
+    """The concern ``text`` means, or None. Loads the sentence model on first use."""
+    from skill.conversation.sentence_encoder import encoder
+
+    if not text.strip():
+        return None
+    return meaning_model().read(encoder().encode([text]))[0]

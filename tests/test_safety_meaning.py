@@ -1,0 +1,122 @@
+"""The safety screen's meaning classifier: trained on training data only, current with it,
+read by the screen when the patterns pass a line over, and never trained on a phrasing
+from a measurement set."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+
+from interaction_model import train_meaning
+from interaction_model.text import normalise
+from skill.conversation.safety_meaning import KINDS, decide, meaning_model, read_meaning
+from skill.conversation.safety_screen import Concern, screen_for
+from skill.conversation.sentence_encoder import encoder
+
+DATA = Path(__file__).parent / "data"
+MEASUREMENT_SETS = ("safety_heldout", "safety_independent", "safety_blind", "utterances")
+
+
+def strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, list):
+        for item in node:
+            yield from strings(item)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from strings(value)
+
+
+def measurement_phrasings() -> set[str]:
+    found: set[str] = set()
+    paths = [path for folder in MEASUREMENT_SETS for path in (DATA / folder).glob("*.yaml")]
+    for path in [*paths, DATA / "safety_ordinary.yaml"]:
+        found |= {normalise(text) for text in strings(yaml.safe_load(path.read_text("utf-8")))}
+    return found
+
+
+def test_no_measurement_phrasing_is_trained_on() -> None:
+    measured = measurement_phrasings()
+    trained = [text for _, text in train_meaning.examples() if normalise(text) in measured]
+    assert trained == [], "measurement phrasings in the training data: take them out there"
+
+
+def test_the_packaged_classifier_was_trained_on_the_current_data() -> None:
+    assert meaning_model().digest == train_meaning.digest(train_meaning.examples()), \
+        "the training data changed: run `make safety-model` and commit the result"
+
+
+@pytest.fixture(scope="module")
+def retrained() -> tuple[dict[str, Any], dict[str, float]]:
+    return train_meaning.train(train_meaning.examples())
+
+
+def test_training_again_gives_the_packaged_classifier(
+    retrained: tuple[dict[str, Any], dict[str, float]]
+) -> None:
+    arrays, rates = retrained
+    packaged = meaning_model()
+    assert arrays["support"].shape == packaged.support.shape
+    assert abs(float(arrays["threshold"]) - packaged.threshold) < 1e-3
+    assert np.abs(arrays["kind_weights"] - packaged.kind_weights).max() < 1e-3
+    assert rates["false_alarms"] <= train_meaning.FALSE_ALARM_BUDGET + 0.002
+    assert rates["concern_recall"] >= 0.85  # cross-validated, on hard training data
+
+
+def test_the_gate_reproduces_the_trained_support_vector_machine() -> None:
+    from sklearn.svm import SVC
+
+    data = train_meaning.examples()[::7]
+    vectors = encoder().encode([text for _, text in data])
+    labels = [label != train_meaning.ORDINARY for label, _ in data]
+    machine = SVC(C=train_meaning.GATE_C, kernel="rbf", gamma="scale").fit(vectors, labels)
+    model = meaning_model()
+    ours = type(model)(machine.support_vectors_.astype(np.float32),
+                       machine.dual_coef_[0].astype(np.float32), float(machine.intercept_[0]),
+                       float(machine._gamma), 0.0, model.kind_weights, model.kind_bias, "")
+    assert np.allclose(ours.gate(vectors), machine.decision_function(vectors), atol=1e-4)
+
+
+@pytest.mark.parametrize("probabilities, expected", [
+    ((0.1, 0.1, 0.1, 0.7), Concern.DISTRESS),
+    ((0.1, 0.15, 0.2, 0.55), Concern.SELF_HARM),  # crisis close behind: the careful answer
+    ((0.05, 0.8, 0.1, 0.05), Concern.ABUSE),
+    ((0.6, 0.3, 0.05, 0.05), Concern.DANGER),
+])
+def test_the_kind_of_concern_errs_on_the_careful_side(
+    probabilities: tuple[float, ...], expected: Concern
+) -> None:
+    assert len(probabilities) == len(KINDS)
+    assert decide(np.asarray(probabilities)) is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("there's someone trying the back door handle", Concern.DANGER),
+    ("he screams until i say sorry", Concern.ABUSE),
+    ("everything is spinning and i feel sick", Concern.DISTRESS),
+])
+def test_lines_the_patterns_miss_are_read_by_meaning(text: str, expected: Concern) -> None:
+    screen = screen_for("en-US")
+    assert screen.read_words(text) is None
+    assert read_meaning(text) is expected
+    assert screen.read(text) is expected
+
+
+@pytest.mark.parametrize("text", [
+    "could we have something a little lighter tonight", "we'd like the check in please",
+    "let's leave work out of it", "we're feeling kind of breezy", "", "   ",
+])
+def test_ordinary_lines_mean_no_concern(text: str) -> None:
+    assert screen_for("en-US").read(text) is None
+
+
+def test_the_patterns_alone_never_load_the_sentence_model() -> None:
+    screen = screen_for("en-US")
+    words_only = type(screen)(screen.patterns, screen.not_concerns)
+    assert words_only.read("everything is spinning and i feel sick") is None
