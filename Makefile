@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run rehearse test browser lint bench bench-smoke bench-tools fuzz clean safety-report
+.PHONY: install run rehearse test browser lint bench bench-smoke bench-tools fuzz clean safety-report safety-model
 
 install: $(STAMP)
 
@@ -48,6 +48,10 @@ browser:
 # The safety net's rates on held-out phrasings, per locale and category (docs/safety.md).
 safety-report: $(STAMP)
 	$(BIN)/python -m benchmarks.safety_report
+
+# Train the safety screen's meaning classifier after its training data changes (docs/safety.md).
+safety-model: $(STAMP)
+	$(BIN)/python -m interaction_model.train_meaning
 
 lint: $(STAMP)
 	$(BIN)/ruff check skill interaction_model local_tts tests benchmarks scripts

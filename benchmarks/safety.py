@@ -42,6 +42,9 @@ honest figure of how the screen generalises; docs/safety.md keeps those figures.
 ORDINARY_NEAR_MISSES = DATA / "safety_ordinary.yaml"
 INDEPENDENT = DATA / "safety_independent"
 """Sets by a separate writer who saw none of the models or the screen's data: measure only."""
+BLIND = DATA / "safety_blind"
+"""Sets by a writer who read no Porch Light file at all, written before the meaning
+classifier was trained and measured once it was: never tuned to, measure only."""
 INDEPENDENT_TIERS = {"self_harm": "crisis", "abuse": "crisis", "danger": "crisis",
                      "distress": "distress", "ordinary": "ordinary"}
 
@@ -54,10 +57,11 @@ def fresh(locale: str) -> dict[str, list[str]]:
     return {tier: [str(t) for t in found.get(tier) or ()] for tier in ("crisis", "distress")}
 
 
-def independent(locale: str) -> dict[str, list[str]]:
-    """The independent set by category (self_harm, abuse, danger, distress, ordinary); never
-    tuned to, never held to the targets, reported as the plainest figure of generalisation."""
-    path = INDEPENDENT / f"{locale}.yaml"
+def independent(locale: str, folder: Path = INDEPENDENT) -> dict[str, list[str]]:
+    """The independent (or, with ``folder=BLIND``, the blind) set by category (self_harm,
+    abuse, danger, distress, ordinary); never tuned to, never held to the targets,
+    reported as the plainest figure of generalisation."""
+    path = folder / f"{locale}.yaml"
     if not path.exists():
         return {}
     raw: dict[str, Any] = yaml.safe_load(path.read_text("utf-8"))
@@ -223,15 +227,17 @@ def measure(locale: str, endpoint: Endpoint | None) -> dict[str, Any]:
             for text, kind in _kinds(locale, texts, way, endpoint):
                 new[tier].add(text, kind, kind in wanted)
         result[way] = {"categories": categories, "unrelated": unrelated, "ordinary": alarms,
-                       "fresh": new, "independent": _independent(locale, way, endpoint)}
+                       "fresh": new, "independent": _independent(locale, way, endpoint),
+                       "blind": _independent(locale, way, endpoint, BLIND)}
     return result
 
 
-def _independent(locale: str, way: str, endpoint: Endpoint | None) -> dict[str, Tally]:
-    """Tallies of the independent set by category: a safe answer for the concerns, neither
-    crisis nor distress for the ordinary near-misses."""
+def _independent(locale: str, way: str, endpoint: Endpoint | None,
+                 folder: Path = INDEPENDENT) -> dict[str, Tally]:
+    """Tallies of the independent (or blind) set by category: a safe answer for the
+    concerns, neither crisis nor distress for the ordinary ones."""
     tallies: dict[str, Tally] = {}
-    for category, texts in independent(locale).items():
+    for category, texts in independent(locale, folder).items():
         tier = INDEPENDENT_TIERS.get(category, "crisis")
         tallies[category] = tally = Tally()
         for text, kind in _kinds(locale, texts, way, endpoint):
@@ -311,9 +317,10 @@ def run(*, smoke: bool = False) -> dict[str, Any]:
                 [100 * tally.rate], "% safe", target=100 * TARGETS[tier])
         for tier, tally in found["fresh"].items():
             figures[f"safety_fresh_{tier}_{locale}"] = figure([100 * tally.rate], "% safe")
-        for category, tally in found["independent"].items():
-            figures[f"safety_independent_{category}_{locale}"] = figure(
-                [100 * tally.rate], "% right")
+        for measure_set in ("independent", "blind"):
+            for category, tally in found[measure_set].items():
+                figures[f"safety_{measure_set}_{category}_{locale}"] = figure(
+                    [100 * tally.rate], "% right")
         alarms = found["ordinary"]
         figures[f"safety_false_alarms_{locale}"] = figure(
             [100 * (1 - alarms.rate)], "% of ordinary", target=100 * TARGETS["false_alarms"])

@@ -16,18 +16,27 @@ from benchmarks.safety import ROUNDS, near_miss_alarms, near_miss_phrasings, run
 
 def report(results: Mapping[str, Mapping[str, Any]]) -> str:
     """The rates as Markdown: per locale and way, per round, per category, then every miss."""
-    return "\n".join([*_headline(results), *_independent(results), *_fresh(results),
+    return "\n".join([*_headline(results), *_independent(results, "blind"),
+                      *_independent(results, "independent"), *_fresh(results),
                       *_by_round(results),
                       *_by_category(results), *_misses(results)])
 
 
-def _independent(results: Mapping[str, Mapping[str, Any]]) -> list[str]:
+SETS = {
+    "blind": "Blind set (tests/data/safety_blind: a writer who read no Porch Light file; "
+             "never trained or tuned on; ordinary = requests and near-misses that got neither "
+             "answer):",
+    "independent": "Independent set (tests/data/safety_independent: a separate writer, never "
+                   "tuned to; ordinary = near-misses that got neither answer):",
+}
+
+
+def _independent(results: Mapping[str, Mapping[str, Any]], name: str) -> list[str]:
     categories = ("self_harm", "abuse", "danger", "distress", "ordinary")
-    lines = ["", "Independent set (tests/data/safety_independent: a separate writer, never "
-             "tuned to; ordinary = near-misses that got neither answer):", "",
+    lines = ["", SETS[name], "",
              "| locale | " + " | ".join(categories) + " |", "|---" * (len(categories) + 1) + "|"]
     for locale, ways in results.items():
-        found = ways.get("endpoint", ways["matcher"])["independent"]
+        found = ways.get("endpoint", ways["matcher"])[name]
         cells = [f"{found[c].hits}/{found[c].total}" if c in found else "-" for c in categories]
         lines.append(f"| {locale} | " + " | ".join(cells) + " |")
     return lines

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 THRESHOLD = 0.525
 """Lowest tolerant score that still counts as a match (calibrated: interaction_model.calibrate)."""
-CLOSE_THRESHOLD = 0.75
+CLOSE_THRESHOLD = 0.725
 """Lowest tolerant score for an intent with a consequence (calibrated the same way)."""
 CONSEQUENTIAL_INTENTS = frozenset({
     "ForgetEverythingIntent", "StopRemindersIntent", "SetReminderIntent", "SetBoundaryIntent",

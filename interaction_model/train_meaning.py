@@ -27,12 +27,15 @@ import numpy as np
 import yaml
 
 from interaction_model import load_model
+from skill.conversation.safety_screen import spoken_part
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING = Path(__file__).resolve().parent / "safety_training.yaml"
 DATA = ROOT / "tests" / "data"
 TUNING = DATA / "safety_dev"
-MEASUREMENT_SETS = ("safety_heldout", "safety_independent", "safety_blind", "utterances")
+KEPT_APART = ("safety_heldout", "safety_independent", "safety_blind", "safety_calibration",
+              "utterances")
+"""Measurement sets, and the calibration set: never trained on."""
 OUTPUT = ROOT / "skill" / "content" / "safety_meaning.npz"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 ORDINARY = "ordinary"
@@ -44,10 +47,14 @@ LEFT_OUT = frozenset({"NeedHelpIntent", "OverwhelmedIntent", "MisstepIntent"})
 BUILT_IN_FILLERS = {"AMAZON.DURATION": "two weeks", "AMAZON.TIME": "eight pm",
                     "AMAZON.DATE": "sunday", "AMAZON.NUMBER": "three"}
 FALSE_ALARM_BUDGET = 0.03
-"""Share of the ordinary training phrasings the gate may read as a concern, judged on
-cross-validated scores. Those phrasings are hard on purpose (a quarter are near-misses:
-"this question is killing me"); the false alarms on real phrasings are far lower, and
-tests/test_safety_heldout.py holds them to the issue's targets."""
+"""For the training diagnostic only: the gate's cross-validated recall when it reads this
+share of the (hard, near-miss-rich) ordinary training phrasings as a concern."""
+CALIBRATION = DATA / "safety_calibration" / "all.yaml"
+CALIBRATION_BUDGET = 0.01
+"""Share of the ordinary calibration phrasings that the meaning alone may add to the
+false alarms (the issue's bound on ordinary phrasings)."""
+VETO_MARGIN = 0.1
+"""How far under the lowest-scoring known concern the veto sits."""
 GATE_C = 3.0
 KIND_C = 4.0
 """scikit-learn's C for the gate and for the kind classifier: inverse penalty strengths."""
@@ -101,7 +108,7 @@ def measured() -> set[str]:
     from interaction_model.text import normalise
 
     found: set[str] = set()
-    paths = [path for folder in MEASUREMENT_SETS for path in (DATA / folder).glob("*.yaml")]
+    paths = [path for folder in KEPT_APART for path in (DATA / folder).glob("*.yaml")]
     for path in [*paths, DATA / "safety_ordinary.yaml"]:
         found |= {normalise(text) for text in _strings(yaml.safe_load(path.read_text("utf-8")))}
     return found
@@ -141,41 +148,109 @@ def digest(data: list[tuple[str, str]]) -> str:
 
 
 def train(data: list[tuple[str, str]]) -> tuple[dict[str, Any], dict[str, float]]:
-    """The classifiers' arrays and their cross-validated rates."""
+    """The classifiers' arrays, and their rates: cross-validated on the training data (the
+    gate alone, at ``FALSE_ALARM_BUDGET``), then the vote's on the calibration set."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
     from sklearn.svm import SVC
 
     from skill.conversation.sentence_encoder import encoder
 
-    vectors = encoder().encode([text for _, text in data])
+    vectors = encoder().encode([spoken_part(text) for _, text in data])
     concern = np.asarray([label != ORDINARY for label, _ in data])
     gate = SVC(C=GATE_C, kernel="rbf", gamma="scale", class_weight="balanced")
     folds = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
     held = cross_val_predict(gate, vectors, concern, cv=folds, method="decision_function")
-    threshold = _threshold(held[~concern])
+    cv_threshold = _threshold(held[~concern], FALSE_ALARM_BUDGET)
     gate.fit(vectors, concern)
     kinds = LogisticRegression(C=KIND_C, class_weight="balanced", max_iter=5000)
     kind_labels = [KIND_CLASSES.index(label) for label, _ in data if label != ORDINARY]
     kinds.fit(vectors[concern], kind_labels)
-    arrays = {"support": gate.support_vectors_.astype(np.float16),
+    support = gate.support_vectors_.astype(np.float16)
+    threshold, veto, calibrated = calibrate(*_vote_parts(support, gate))
+    arrays = {"support": support,
               "dual": gate.dual_coef_[0].astype(np.float32),
               "intercept": np.float64(gate.intercept_[0]), "gamma": np.float64(gate._gamma),
-              "threshold": np.float64(threshold),
+              "threshold": np.float64(threshold), "veto": np.float64(veto),
               "kind_weights": kinds.coef_.T.astype(np.float32),
               "kind_bias": kinds.intercept_.astype(np.float32), "digest": np.str_(digest(data))}
     rates = {"examples": float(len(data)), "support_vectors": float(len(gate.support_)),
-             "threshold": threshold,
-             "false_alarms": float(np.mean(held[~concern] > threshold)),
-             "concern_recall": float(np.mean(held[concern] > threshold))}
+             "cv_false_alarms": float(np.mean(held[~concern] > cv_threshold)),
+             "cv_concern_recall": float(np.mean(held[concern] > cv_threshold)), **calibrated}
     return arrays, rates
 
 
-def _threshold(ordinary_scores: np.ndarray[Any, Any]) -> float:
-    """The lowest gate threshold whose cross-validated false alarms on the ordinary
-    examples stay within the budget."""
+def _vote_parts(support: np.ndarray[Any, Any], gate: Any) -> tuple[np.ndarray[Any, Any], ...]:
+    """The calibration phrasings' gate scores and pattern findings: (ordinary scores,
+    ordinary findings, concern scores, concern findings)."""
+    from skill.conversation.safety_meaning import MeaningModel
+    from skill.conversation.safety_screen import screen_for
+    from skill.conversation.sentence_encoder import encoder
+
+    model = MeaningModel(support.astype(np.float32), gate.dual_coef_[0].astype(np.float32),
+                         float(gate.intercept_[0]), float(gate._gamma), 0.0, -np.inf,
+                         np.zeros((support.shape[1], 4), np.float32), np.zeros(4, np.float32),
+                         "")
+    parts: list[np.ndarray[Any, Any]] = []
+    for texts in calibration_phrasings():
+        parts.append(model.gate(encoder().encode([spoken_part(text) for text in texts])))
+        parts.append(np.asarray([any(screen_for(locale).read_words(text) is not None
+                                     for locale in LOCALES) for text in texts]))
+    return tuple(parts)
+
+
+def calibration_phrasings() -> tuple[list[str], list[str]]:
+    """(ordinary, concern) phrasings the vote is calibrated on, as the issue asks: the
+    calibration set, the held-out sets the patterns were tuned on (not their fresh
+    rounds), the ordinary utterances and the everyday near-misses. The blind and the
+    independent sets are not among them."""
+    raw = yaml.safe_load(CALIBRATION.read_text("utf-8"))
+    ordinary = [*raw["ordinary_plain"], *raw["ordinary_near_miss"]]
+    concern = list(raw["concern"])
+    for path in sorted((DATA / "safety_heldout").glob("*.yaml")):
+        heldout = yaml.safe_load(path.read_text("utf-8"))
+        heldout.pop("fresh", None)
+        heldout.pop("locale", None)
+        concern += list(_strings(heldout))
+    for path in sorted((DATA / "utterances").glob("*.yaml")):
+        utterances = yaml.safe_load(path.read_text("utf-8"))
+        ordinary += [str(text) for test in utterances.get("tests") or ()
+                     for text in test["sentences"]]
+        ordinary += [str(text) for key in ("launch", "fallback")
+                     for text in utterances.get(key) or ()]
+    near_misses = yaml.safe_load((DATA / "safety_ordinary.yaml").read_text("utf-8"))
+    ordinary += [str(text) for text in near_misses["ordinary"]]
+    return ordinary, concern
+
+
+def calibrate(ordinary: np.ndarray[Any, Any], ordinary_words: np.ndarray[Any, Any],
+              concern: np.ndarray[Any, Any], concern_words: np.ndarray[Any, Any]
+              ) -> tuple[float, float, dict[str, float]]:
+    """The gate's two levels, chosen on the calibration phrasings.
+
+    The veto: below it, the meaning overrules what the patterns found. It sits
+    ``VETO_MARGIN`` under the lowest score of any calibration concern the patterns catch,
+    so no concern we know of is ever overruled. The threshold: above it, the meaning
+    alone reads a concern in a line the patterns pass over; the lowest that adds at most
+    ``CALIBRATION_BUDGET`` of the ordinary phrasings to the false alarms."""
+    veto = round(float(concern[concern_words].min()) - VETO_MARGIN, 4)
+    passed_over = ordinary.copy()
+    passed_over[ordinary_words] = -np.inf
+    threshold = _threshold(passed_over, CALIBRATION_BUDGET)
+    read = np.where(concern_words, concern >= veto, concern > threshold)
+    alarms = np.where(ordinary_words, ordinary >= veto, ordinary > threshold)
+    return threshold, veto, {
+        "veto": veto, "calibration_threshold": threshold,
+        "calibration_recall": float(read.mean()), "calibration_false_alarms": float(alarms.mean()),
+        "patterns_alone_recall": float(concern_words.mean()),
+        "patterns_alone_false_alarms": float(ordinary_words.mean())}
+
+
+def _threshold(ordinary_scores: np.ndarray[Any, Any], budget: float) -> float:
+    """The lowest threshold that keeps the ordinary phrasings read as a concern (scoring
+    above it) within ``budget``."""
     ranked = np.sort(ordinary_scores)[::-1]
-    return round(float(ranked[int(FALSE_ALARM_BUDGET * len(ranked))]), 4)
+    return round(float(ranked[int(budget * len(ranked))]), 4)
 
 
 def main() -> int:

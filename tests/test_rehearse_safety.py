@@ -63,3 +63,25 @@ bittersweet
     turns = transcript(result.stdout)
     assert turns[4].request == "WeatherWordIntent weather=bittersweet"
     assert "Thanks for that" in turns[4].text
+
+
+def test_lines_no_pattern_foresaw_are_caught_by_their_meaning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screen reads what a typed line means: a danger, an abuse and a distress line
+    that none of the screen's patterns holds, and an everyday line that stays ordinary."""
+    script = """\
+tell porch light there's someone trying the back door handle
+tell porch light he screams until i say sorry
+tell porch light i feel like i'm underwater and can't come up
+tell porch light my wife pushed me to sign up for salsa classes
+/quit
+"""
+    result = Rehearse(tmp_path, monkeypatch)(script, at="2026-11-29 19:00")
+    assert result.exit_code == 0, result.output
+    danger, abuse, distress, everyday = transcript(result.stdout)[:4]
+    assert danger.request.startswith("DangerIntent") and "9 1 1" in danger.text
+    assert abuse.request.startswith("AbuseIntent") and "Domestic Violence" in abuse.text
+    assert distress.request.startswith("DistressIntent")
+    assert "Nothing needs solving" in distress.text
+    assert not everyday.request.startswith(("Danger", "Abuse", "Crisis", "Distress"))

@@ -217,6 +217,10 @@ def test_distress_in_a_check_in_ends_it(alexa: Alexa, device: Device,
     ("RemoveBoundaryIntent", {"topic": "i'm not okay"}, "Nothing needs solving tonight"),
     ("PauseIntent", {"duration": "he has a knife"}, '"digits">7233<'),
     ("PauseIntent", {"duration": "he has a knife right now"}, '"digits">911<'),
+    # words no pattern foresaw, which matched no value of the slot: read for their meaning
+    ("WeatherWordIntent", {"weather": "there's someone trying the back door handle"},
+     '"digits">911<'),
+    ("SetBoundaryIntent", {"topic": "he screams until i say sorry"}, '"digits">7233<'),
 ])
 def test_slot_values_are_screened_before_any_handler_answers(
     alexa: Alexa, device: Device, store: HouseholdStore, intent: str, slots: dict[str, str],
@@ -232,6 +236,23 @@ def test_slot_values_are_screened_before_any_handler_answers(
 def test_ordinary_slot_values_pass_the_screen(alexa: Alexa, device: Device) -> None:
     payload = say(alexa, device, "SetBoundaryIntent", one_shot=True, topic="money")
     assert "money" in speech(payload).lower()
+
+
+def test_a_slot_value_of_the_type_is_read_by_its_words_alone(
+    alexa: Alexa, device: Device, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Words that resolved to one of the slot's values ("grief" is a topic) never reach
+    the meaning model: they are ours, and the answer stays fast."""
+    from skill.conversation import safety_meaning
+
+    def unexpected(text: str, words: object = None) -> None:
+        raise AssertionError(f"meaning read a resolved value: {text}")
+
+    monkeypatch.setattr(safety_meaning, "read_meaning", unexpected)
+    payload = say(alexa, device, "SetBoundaryIntent", one_shot=True, topic="grief")
+    assert "grief" in speech(payload).lower() or "loss" in speech(payload).lower()
+    payload = say(alexa, device, "PauseIntent", one_shot=True, duration="P2W")
+    assert "988" not in speech(payload)
 
 
 def test_screened_words_are_never_logged(

@@ -9,12 +9,15 @@ most 1% of ordinary phrasings (tests/data/utterances) a safety answer.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import interaction_model
 from benchmarks.safety import (
+    BLIND,
+    INDEPENDENT,
     LOCALES,
     TARGETS,
     Tally,
@@ -59,8 +62,8 @@ def test_no_held_out_phrasing_is_in_any_model() -> None:
     copied = [(locale, text) for locale in LOCALES for tier in ("crisis", "distress")
               for text in [*phrasings(locale, tier), *fresh(locale)[tier]]
               if normalise(text) in samples]
-    copied += [(locale, text) for locale in LOCALES
-               for texts in independent(locale).values() for text in texts
+    copied += [(locale, text) for locale in LOCALES for folder in (INDEPENDENT, BLIND)
+               for texts in independent(locale, folder).values() for text in texts
                if normalise(text) in samples]
     assert copied == [], "held-out phrasings found among model samples: remove them there"
 
@@ -146,8 +149,11 @@ def test_the_safety_report_shows_rates_rounds_categories_and_misses() -> None:
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_every_locale_has_an_independent_set_in_every_category(locale: str) -> None:
-    """The independent set is the plainest measure of generalisation: it must be there."""
-    found = independent(locale)
+@pytest.mark.parametrize("folder", [INDEPENDENT, BLIND])
+def test_every_locale_has_an_independent_and_a_blind_set_in_every_category(
+    locale: str, folder: Path
+) -> None:
+    """These sets are the plainest measure of generalisation: they must be there."""
+    found = independent(locale, folder)
     assert set(found) == {"self_harm", "abuse", "danger", "distress", "ordinary"}
     assert all(len(texts) >= 4 for texts in found.values())

@@ -19,7 +19,8 @@ from skill.conversation.safety_screen import Concern, screen_for
 from skill.conversation.sentence_encoder import encoder
 
 DATA = Path(__file__).parent / "data"
-MEASUREMENT_SETS = ("safety_heldout", "safety_independent", "safety_blind", "utterances")
+MEASUREMENT_SETS = ("safety_heldout", "safety_independent", "safety_blind", "safety_calibration",
+                    "utterances")
 
 
 def strings(node: Any) -> Iterator[str]:
@@ -65,8 +66,11 @@ def test_training_again_gives_the_packaged_classifier(
     assert arrays["support"].shape == packaged.support.shape
     assert abs(float(arrays["threshold"]) - packaged.threshold) < 1e-3
     assert np.abs(arrays["kind_weights"] - packaged.kind_weights).max() < 1e-3
-    assert rates["false_alarms"] <= train_meaning.FALSE_ALARM_BUDGET + 0.002
-    assert rates["concern_recall"] >= 0.85  # cross-validated, on hard training data
+    assert abs(float(arrays["veto"]) - packaged.veto) < 1e-3
+    assert rates["cv_concern_recall"] >= 0.85  # cross-validated, on hard training data
+    assert rates["calibration_recall"] >= rates["patterns_alone_recall"]
+    assert rates["calibration_false_alarms"] <= rates["patterns_alone_false_alarms"] \
+        + train_meaning.CALIBRATION_BUDGET + 0.002
 
 
 def test_the_gate_reproduces_the_trained_support_vector_machine() -> None:
@@ -79,7 +83,8 @@ def test_the_gate_reproduces_the_trained_support_vector_machine() -> None:
     model = meaning_model()
     ours = type(model)(machine.support_vectors_.astype(np.float32),
                        machine.dual_coef_[0].astype(np.float32), float(machine.intercept_[0]),
-                       float(machine._gamma), 0.0, model.kind_weights, model.kind_bias, "")
+                       float(machine._gamma), 0.0, -np.inf, model.kind_weights,
+                       model.kind_bias, "")
     assert np.allclose(ours.gate(vectors), machine.decision_function(vectors), atol=1e-4)
 
 
@@ -99,7 +104,7 @@ def test_the_kind_of_concern_errs_on_the_careful_side(
 @pytest.mark.parametrize("text, expected", [
     ("there's someone trying the back door handle", Concern.DANGER),
     ("he screams until i say sorry", Concern.ABUSE),
-    ("everything is spinning and i feel sick", Concern.DISTRESS),
+    ("i feel like i'm underwater and can't come up", Concern.DISTRESS),
 ])
 def test_lines_the_patterns_miss_are_read_by_meaning(text: str, expected: Concern) -> None:
     screen = screen_for("en-US")
@@ -119,4 +124,4 @@ def test_ordinary_lines_mean_no_concern(text: str) -> None:
 def test_the_patterns_alone_never_load_the_sentence_model() -> None:
     screen = screen_for("en-US")
     words_only = type(screen)(screen.patterns, screen.not_concerns)
-    assert words_only.read("everything is spinning and i feel sick") is None
+    assert words_only.read("i feel like i'm underwater and can't come up") is None

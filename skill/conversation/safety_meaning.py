@@ -3,9 +3,15 @@
 A line's sentence embedding (``skill.conversation.sentence_encoder``) goes through two
 small classifiers: a gate (a support-vector machine with an RBF kernel) that tells a
 concern from an ordinary line, then a linear classifier that tells which concern: danger,
-abuse, self-harm or distress. Their parameters are data (``skill/content/safety_meaning.npz``),
-trained by ``make safety-model`` (``interaction_model.train_meaning``) on the models'
-samples and training phrasings only; the held-out, independent and blind sets are never
+abuse, self-harm or distress. In a line the screen's patterns pass over, a gate score
+above the threshold is a concern ("there's someone trying the back door handle"). What
+the patterns found stands, unless the gate's score falls under the veto, far below any
+concern phrasing known ("we bought rope for the tent"). Both levels are chosen on
+calibration phrasings (``interaction_model.train_meaning.calibrate``).
+
+The parameters are data (``skill/content/safety_meaning.npz``), trained by
+``make safety-model`` (``interaction_model.train_meaning``) on the models' samples and
+training phrasings only; the held-out, independent, blind and calibration sets are never
 trained on. Pure: it keeps nothing and logs nothing.
 """
 
@@ -43,7 +49,9 @@ class MeaningModel:
     gamma: float
     """The RBF kernel's width: k(a, b) = exp(-gamma * |a - b|^2)."""
     threshold: float
-    """A line is a concern when the gate's score is above this."""
+    """A line the patterns pass over is a concern when the gate's score is above this."""
+    veto: float
+    """What the patterns found is overruled when the gate's score is below this."""
     kind_weights: Floats
     """(embedding width, len(KINDS)): the linear scores of each kind."""
     kind_bias: Floats
@@ -55,7 +63,7 @@ class MeaningModel:
         return cls(np.asarray(arrays["support"], np.float32),
                    np.asarray(arrays["dual"], np.float32),
                    float(arrays["intercept"]), float(arrays["gamma"]),
-                   float(arrays["threshold"]),
+                   float(arrays["threshold"]), float(arrays["veto"]),
                    np.asarray(arrays["kind_weights"], np.float32),
                    np.asarray(arrays["kind_bias"], np.float32), str(arrays["digest"]))
 
@@ -73,10 +81,18 @@ class MeaningModel:
         result: NDArray[np.float64] = scores / scores.sum(axis=1, keepdims=True)
         return result
 
-    def read(self, vectors: Floats) -> list[Concern | None]:
-        """The concern each embedding means, or None for an ordinary line."""
-        return [decide(kind) if score > self.threshold else None
-                for score, kind in zip(self.gate(vectors), self.kinds(vectors), strict=True)]
+    def read(self, vectors: Floats, words: list[Concern | None]) -> list[Concern | None]:
+        """The concern each line means, given its embedding and what the patterns found in
+        it (None for nothing), or None for an ordinary line. The patterns' kind of concern,
+        when it stands, is kept: they are tried from the most urgent down."""
+        found: list[Concern | None] = []
+        for score, kind, word in zip(self.gate(vectors), self.kinds(vectors), words,
+                                     strict=True):
+            if word is not None:
+                found.append(word if score >= self.veto else None)
+            else:
+                found.append(decide(kind) if score > self.threshold else None)
+        return found
 
 
 def decide(probabilities: NDArray[np.float64]) -> Concern:
@@ -96,10 +112,11 @@ def meaning_model() -> MeaningModel:
         return MeaningModel.from_arrays(arrays)
 
 
-def read_meaning(text: str) -> Concern | None:
-    """The concern ``text`` means, or None. Loads the sentence model on first use."""
+def read_meaning(text: str, words: Concern | None = None) -> Concern | None:
+    """The concern ``text`` means, given what the patterns found in it, or None. Loads
+    the sentence model on first use."""
     from skill.conversation.sentence_encoder import encoder
 
     if not text.strip():
         return None
-    return meaning_model().read(encoder().encode([text]))[0]
+    return meaning_model().read(encoder().encode([text]), [words])[0]

@@ -9,7 +9,10 @@ locale, its compositional rules in ``skill/content/safety_rules.yaml``,
 ``skill/content/<locale>/safety_screen.yaml`` for each locale's own idioms). Macros
 such as ``{partner}`` are written once and expanded into every pattern. Kinds are tried
 from the most urgent down (danger, abuse, self-harm, a plain request for support,
-distress): when in doubt the more careful answer wins. The screen is measured on
+distress): when in doubt the more careful answer wins. What the patterns find then votes
+with what the line means (``skill.conversation.safety_meaning``: a sentence model), so
+a phrasing no pattern foresaw is caught and an idiom such as "this traffic is killing
+me" passes. The screen is measured on
 held-out phrasings it never saw (``make safety-report``, docs/safety.md).
 """
 
@@ -66,6 +69,9 @@ _FILLERS = re.compile(
     r"|\b(?:um+|uh+|uhm|erm|er|ah+|hmm+|mm+|you know|i mean|i guess|like,|honestly|basically"
     r"|literally|actually|seriously|kinda|kind of|sort of)(?=\W|$)[,.]?")
 """Hesitations and the wake words: dropped so a rule matches with them in the line."""
+_INVOCATION = re.compile(
+    r"^\s*(?:(?:hey |ok |okay )?alexa,? )?(?:(?:tell|ask|open) porch ?light,?(?: that| to| for)? "
+    r"|porch ?light,? )?", re.IGNORECASE)
 
 
 class ScreenDataError(ValueError):
@@ -75,21 +81,23 @@ class ScreenDataError(ValueError):
 @dataclass(frozen=True)
 class Screen:
     """One locale's compiled patterns, by concern, the phrases that cancel a match, and
-    the reader of meaning for lines the patterns pass over."""
+    the reader of meaning that votes with them."""
 
     patterns: Mapping[Concern, Sequence[re.Pattern[str]]]
     """Patterns searched in the normalised words, by concern."""
     not_concerns: Sequence[re.Pattern[str]]
     """Everyday phrases removed before the search ("dying to know", "kill time")."""
-    meaning: Callable[[str], Concern | None] | None = None
-    """Reads what a line means (``skill.conversation.safety_meaning``); None: words only."""
+    meaning: Callable[[str, Concern | None], Concern | None] | None = None
+    """Reads what a line means, given what the patterns found in it
+    (``skill.conversation.safety_meaning``); None: the words alone decide."""
 
     def read(self, text: str | None) -> Concern | None:
-        """The most urgent concern ``text`` shows, by its words, then by its meaning.
+        """The most urgent concern ``text`` shows, by its words and its meaning together.
         Never raises."""
         found = self.read_words(text)
-        if found is None and self.meaning is not None and text and text.strip():
-            return self.meaning(text)
+        said = spoken_part(text or "")
+        if self.meaning is not None and said:
+            return self.meaning(said, found)
         return found
 
     def read_words(self, text: str | None) -> Concern | None:
@@ -112,6 +120,12 @@ class Screen:
         found = {self.read_words(text) for text in texts}
         found |= {self.read(text) for text in free}
         return next((concern for concern in ORDER if concern in found), None)
+
+
+def spoken_part(text: str) -> str:
+    """The line without the wake word and the skill's name ("alexa tell porch light"):
+    what the person said to the skill, as the meaning model reads it."""
+    return _INVOCATION.sub("", text).strip()
 
 
 def normalise(text: str) -> str:
@@ -195,10 +209,10 @@ def screen_for(locale: str | None) -> Screen:
     return replace(words, meaning=_read_meaning)
 
 
-def _read_meaning(text: str) -> Concern | None:
+def _read_meaning(text: str, words: Concern | None) -> Concern | None:
     from skill.conversation.safety_meaning import read_meaning
 
-    return read_meaning(text)
+    return read_meaning(text, words)
 
 
 def screen(text: str | None, locale: str | None = "en-US") -> Concern | None:
