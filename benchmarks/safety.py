@@ -308,7 +308,9 @@ def run(*, smoke: bool = False) -> dict[str, Any]:
 
     results = run_all(("en-US",), endpoint=False) if smoke else run_all()
     figures: dict[str, Any] = {
-        "safety_screen_cost": figure(cost_samples(20 if smoke else 200), "us per call")}
+        "safety_screen_cost": figure(cost_samples(20 if smoke else 200), "us per call"),
+        "safety_meaning_cost": figure(cost_samples(2 if smoke else 20, meaning=True),
+                                      "us per call")}
     for locale, ways in results.items():
         found = ways.get("endpoint", ways["matcher"])
         for tier in ("crisis", "distress"):

@@ -60,13 +60,16 @@ LINES = ("honestly we had a long day at work and we're pretty tired tonight",
 """Typical lines: ordinary requests, a hesitation, and concerns of each kind."""
 
 
-def cost_samples(rounds: int = 200) -> list[float]:
+def cost_samples(rounds: int = 200, *, meaning: bool = False) -> list[float]:
     """Microseconds per screen call, one sample per line and round (the screen compiled
-    and cached, as it is after the first request)."""
-    reader = screen_for("en-US")
+    and cached, as it is after the first request): the patterns alone, or, with
+    ``meaning``, the patterns and the meaning model (the sentence model loaded first)."""
+    screen = screen_for("en-US")
+    read = screen.read if meaning else screen.read_words
+    read(LINES[0])
 
     def once(line: str) -> float:
-        return timeit.timeit(lambda: reader.read(line), number=5) / 5 * 1e6
+        return timeit.timeit(lambda: read(line), number=5) / 5 * 1e6
 
     return [once(line) for _ in range(rounds) for line in LINES]
 
