@@ -1,13 +1,14 @@
 """Per-request cost in process, by stage, so the next optimisation is obvious.
 
-Real signed TonightsPromptIntent requests go through the Flask view (``app.wsgi_app`` with a
-WSGI environ like gunicorn's). Each stage is timed with perf_counter (one thread, nothing to
-wait for: document-only saves do not fsync) by thin wrappers around the objects the app
-uses: envelope parsing (the serializer), each verifier (warm: the chain was validated by
-earlier requests), the household read and write (the store), skill dispatch (invoke minus
-the store), response serialisation, and the rest of the view (the endpoint's own checks,
-the log line, written to /dev/null, and Flask). The SDK's stock parsing of the same bodies
-is timed too, for the ratio.
+Real signed TonightsPromptIntent requests go through ``app.wsgi_app`` (the route in front
+of Flask, ``skill.web.AlexaRoute``) with a WSGI environ like gunicorn's. Each stage is
+timed with perf_counter (one thread, nothing to wait for: document-only saves do not
+fsync) by thin wrappers around the objects the app uses: envelope parsing (the
+serializer), each verifier (warm: the chain was validated by earlier requests), the
+household read and write (the store), skill dispatch (invoke minus the store), response
+serialisation, and the rest of the view (the endpoint's own checks, the log line, written
+to /dev/null, and the WSGI route). The SDK's stock parsing of the same bodies is timed
+too, for the ratio.
 Stage times are as the request meets them, with caches cooled by the rest of the request:
 a stage timed alone in a loop (benchmarks/verification.py) runs two to three times faster.
 """

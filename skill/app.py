@@ -73,7 +73,9 @@ def create_app(
         skill, verifiers, UserHasher(settings.log_key)
     )
     if settings.dev:
-        dev_guard.install(app)
+        dev_guard.install(app)  # the loopback guard runs in Flask: POST /alexa stays there
+    else:
+        app.wsgi_app = web.AlexaRoute(app.extensions, app.wsgi_app)  # type: ignore[method-assign]
     web.register(app, metrics=settings.metrics)
     return app
 

@@ -15,7 +15,10 @@ from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import Request
 from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.datastructures import EnvironHeaders
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.wsgi import get_content_length, get_input_stream
 
 from skill import jsonio, logs
 from skill.compat import ensure_webservice_support_importable
@@ -39,21 +42,21 @@ REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
 blueprint = Blueprint("alexa", __name__)
 
 
-def read_body(limit: int) -> bytes:
+def read_body(environ: dict[str, Any], limit: int) -> bytes:
     """The request body, or 413 when it is over ``limit`` bytes, however it is sent.
 
     A Content-Length over the limit is refused before reading. A chunked body (no
     Content-Length; the server terminates the stream) is read to one byte past the limit,
     so a longer one is refused too instead of being cut short and served.
     """
-    length = request.content_length
+    length = get_content_length(environ)
     if length is not None:
         if length > limit:
             raise RequestEntityTooLarge()
-        return request.get_data(cache=False)  # werkzeug reads exactly Content-Length bytes
-    if "wsgi.input_terminated" not in request.environ:
+        return get_input_stream(environ).read()  # exactly Content-Length bytes
+    if "wsgi.input_terminated" not in environ:
         return b""  # no length and no terminated stream: nothing can be read safely
-    stream = request.environ["wsgi.input"]
+    stream = environ["wsgi.input"]
     chunks: list[bytes] = []
     total = 0
     while total <= limit:
@@ -148,37 +151,67 @@ def _json(payload: dict[str, Any], status: int) -> Response:
     return Response(jsonio.dumps(payload), status=status, mimetype="application/json")
 
 
-@blueprint.post("/alexa")
-def alexa() -> Response:
-    endpoint: AlexaEndpoint = current_app.extensions["porchlight.endpoint"]
+def serve_alexa(extensions: dict[str, Any], environ: dict[str, Any]
+                ) -> tuple[dict[str, Any], int]:
+    """(JSON body, HTTP status) for one POST /alexa, its log line and metrics recorded.
+    Needs no Flask request: ``AlexaRoute`` calls it straight from the WSGI server."""
+    endpoint: AlexaEndpoint = extensions["porchlight.endpoint"]
     started = time.perf_counter()
     logs.begin_request()
     try:
-        raw = read_body(current_app.extensions["porchlight.settings"].max_body_bytes)
-        payload, status, fields = endpoint(request.headers, raw)
-    except HTTPException as error:  # too large: refused before the body was read
-        _record(started, {"outcome": "too_large" if error.code == 413 else "invalid",
-                          "status": error.code})
-        raise
+        raw = read_body(environ, extensions["porchlight.settings"].max_body_bytes)
+        payload, status, fields = endpoint(EnvironHeaders(environ), raw)
+    except RequestEntityTooLarge as error:  # refused before the body was read
+        _record(extensions, started, {"outcome": "too_large", "status": error.code})
+        return {"error": "request entity too large"}, 413
     except Exception as error:  # the skill's own exception handler failed too
         payload, status = _apology(), 200
         fields = {"outcome": logs.HANDLER_ERROR, "error_type": type(error).__name__}
     if fields["outcome"] == "ok":
         fields["outcome"] = logs.noted_outcome() or "ok"
     fields["status"] = status
-    _record(started, fields)
-    listener = current_app.extensions.get("porchlight.on_response")  # serve --dev --speak
+    _record(extensions, started, fields)
+    listener = extensions.get("porchlight.on_response")  # serve --dev --speak
     if listener is not None and status == 200:
         listener(payload)
+    return payload, status
+
+
+@blueprint.post("/alexa")
+def alexa() -> Response:
+    """POST /alexa through Flask: in development mode, where the loopback guard runs
+    first; otherwise ``AlexaRoute`` answers before Flask is reached."""
+    payload, status = serve_alexa(current_app.extensions, request.environ)
     return _json(payload, status)
 
 
-def _record(started: float, fields: dict[str, Any]) -> None:
+class AlexaRoute:
+    """WSGI middleware: POST /alexa goes straight to ``serve_alexa``; everything else to
+    Flask. The answer is the same as the Flask view's (status, JSON body, content type);
+    what is skipped is Flask's request context, URL matching and response object, per
+    request (docs/performance.md has the figures)."""
+
+    def __init__(self, extensions: dict[str, Any], flask_app: Any) -> None:
+        self.extensions = extensions
+        self.flask_app = flask_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO") != "/alexa" or environ.get("REQUEST_METHOD") != "POST":
+            return self.flask_app(environ, start_response)
+        payload, status = serve_alexa(self.extensions, environ)
+        data = jsonio.dumps(payload)
+        start_response(f"{status} {HTTP_STATUS_CODES[status]}",
+                       [("Content-Type", "application/json"),
+                        ("Content-Length", str(len(data)))])
+        return [data]
+
+
+def _record(extensions: dict[str, Any], started: float, fields: dict[str, Any]) -> None:
     """The request's one log line, and its metrics when they are on."""
     seconds = time.perf_counter() - started
     fields["latency_ms"] = round(seconds * 1000, 2)
     logs.log_request(fields)
-    metrics: Metrics | None = current_app.extensions.get("porchlight.metrics")
+    metrics: Metrics | None = extensions.get("porchlight.metrics")
     if metrics is not None:
         metrics.observe_request(fields.get("request_type"), fields["outcome"], seconds)
         if fields["outcome"] in logs.STORE_FAILURES:
@@ -242,6 +275,7 @@ def register(app: Flask, *, metrics: bool = False) -> None:
 __all__ = [
     "MAX_JSON_DEPTH",
     "AlexaEndpoint",
+    "AlexaRoute",
     "InvalidEnvelope",
     "check_envelope",
     "register",
