@@ -161,9 +161,11 @@ def serve_alexa(extensions: dict[str, Any], environ: dict[str, Any]
     try:
         raw = read_body(environ, extensions["porchlight.settings"].max_body_bytes)
         payload, status, fields = endpoint(EnvironHeaders(environ), raw)
-    except RequestEntityTooLarge as error:  # refused before the body was read
-        _record(extensions, started, {"outcome": "too_large", "status": error.code})
-        return {"error": "request entity too large"}, 413
+    except HTTPException as error:  # too large (refused before reading), or cut short
+        status = error.code or 400
+        _record(extensions, started, {"outcome": "too_large" if status == 413 else "invalid",
+                                      "status": status})
+        return {"error": (error.name or "error").lower()}, status
     except Exception as error:  # the skill's own exception handler failed too
         payload, status = _apology(), 200
         fields = {"outcome": logs.HANDLER_ERROR, "error_type": type(error).__name__}
@@ -200,7 +202,7 @@ class AlexaRoute:
             return self.flask_app(environ, start_response)
         payload, status = serve_alexa(self.extensions, environ)
         data = jsonio.dumps(payload)
-        start_response(f"{status} {HTTP_STATUS_CODES[status]}",
+        start_response(f"{status} {HTTP_STATUS_CODES[status].upper()}",  # as werkzeug writes it
                        [("Content-Type", "application/json"),
                         ("Content-Length", str(len(data)))])
         return [data]

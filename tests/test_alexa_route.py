@@ -3,6 +3,8 @@ answer the Flask view gives; every other path and method still goes to Flask."""
 
 from __future__ import annotations
 
+import io
+import json
 from typing import Any
 
 from flask import Flask
@@ -58,3 +60,16 @@ def test_the_route_and_the_flask_view_give_the_same_answers(
     through_flask = answers(app.test_client(), alexa, second)
     assert through_route == through_flask
     assert [status for status, _, _ in through_route] == [200, 400, 400, 413, 405, 404]
+
+
+def test_a_body_cut_short_is_a_clear_400(app: Flask) -> None:
+    """A client that promises more bytes than it sends gets 400, never an apology."""
+    body = b'{"version": "1.0"}'
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/alexa", "SCRIPT_NAME": "",
+               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "wsgi.url_scheme": "http",
+               "SERVER_PROTOCOL": "HTTP/1.1", "CONTENT_LENGTH": str(len(body) + 50),
+               "CONTENT_TYPE": "application/json", "wsgi.input": io.BytesIO(body)}
+    statuses: list[str] = []
+    answer = b"".join(app.wsgi_app(environ, lambda status, headers: statuses.append(status)))
+    assert statuses == ["400 BAD REQUEST"]
+    assert json.loads(answer) == {"error": "bad request"}

@@ -9,10 +9,10 @@ locale, its compositional rules in ``skill/content/safety_rules.yaml``,
 ``skill/content/<locale>/safety_screen.yaml`` for each locale's own idioms). Macros
 such as ``{partner}`` are written once and expanded into every pattern. Kinds are tried
 from the most urgent down (danger, abuse, self-harm, a plain request for support,
-distress): when in doubt the more careful answer wins. What the patterns find then votes
-with what the line means (``skill.conversation.safety_meaning``: a sentence model), so
-a phrasing no pattern foresaw is caught and an idiom such as "this traffic is killing
-me" passes. The screen is measured on
+distress): when in doubt the more careful answer wins. Beside the patterns, a sentence
+model reads what the line means (``skill.conversation.safety_meaning``): a phrasing no
+pattern foresaw is caught, and what a pattern found is overruled only where the meaning
+is far from every known concern ("we bought rope for the tent"). The screen is measured on
 held-out phrasings it never saw (``make safety-report``, docs/safety.md).
 """
 
@@ -81,7 +81,7 @@ class ScreenDataError(ValueError):
 @dataclass(frozen=True)
 class Screen:
     """One locale's compiled patterns, by concern, the phrases that cancel a match, and
-    the reader of meaning that votes with them."""
+    the reader of meaning beside them."""
 
     patterns: Mapping[Concern, Sequence[re.Pattern[str]]]
     """Patterns searched in the normalised words, by concern."""
