@@ -44,7 +44,10 @@ INDEPENDENT = DATA / "safety_independent"
 """Sets by a separate writer who saw none of the models or the screen's data: measure only."""
 BLIND = DATA / "safety_blind"
 """Sets by a writer who read no Porch Light file at all, written before the meaning
-classifier was trained and measured once it was: never tuned to, measure only."""
+classifier was trained: never trained on; round 7's patterns were written from its misses."""
+BLIND_2 = DATA / "safety_blind_2"
+"""A second blind set, written after round 7 by a writer who read no Porch Light file:
+never trained or tuned on, measure only."""
 INDEPENDENT_TIERS = {"self_harm": "crisis", "abuse": "crisis", "danger": "crisis",
                      "distress": "distress", "ordinary": "ordinary"}
 
@@ -228,7 +231,8 @@ def measure(locale: str, endpoint: Endpoint | None) -> dict[str, Any]:
                 new[tier].add(text, kind, kind in wanted)
         result[way] = {"categories": categories, "unrelated": unrelated, "ordinary": alarms,
                        "fresh": new, "independent": _independent(locale, way, endpoint),
-                       "blind": _independent(locale, way, endpoint, BLIND)}
+                       "blind": _independent(locale, way, endpoint, BLIND),
+                       "blind_2": _independent(locale, way, endpoint, BLIND_2)}
     return result
 
 
@@ -319,7 +323,7 @@ def run(*, smoke: bool = False) -> dict[str, Any]:
                 [100 * tally.rate], "% safe", target=100 * TARGETS[tier])
         for tier, tally in found["fresh"].items():
             figures[f"safety_fresh_{tier}_{locale}"] = figure([100 * tally.rate], "% safe")
-        for measure_set in ("independent", "blind"):
+        for measure_set in ("independent", "blind", "blind_2"):
             for category, tally in found[measure_set].items():
                 figures[f"safety_{measure_set}_{category}_{locale}"] = figure(
                     [100 * tally.rate], "% right")

@@ -19,8 +19,8 @@ from skill.conversation.safety_screen import Concern, screen_for
 from skill.conversation.sentence_encoder import encoder
 
 DATA = Path(__file__).parent / "data"
-MEASUREMENT_SETS = ("safety_heldout", "safety_independent", "safety_blind", "safety_calibration",
-                    "utterances")
+MEASUREMENT_SETS = ("safety_heldout", "safety_independent", "safety_blind", "safety_blind_2",
+                    "safety_calibration", "utterances")
 
 
 def strings(node: Any) -> Iterator[str]:
