@@ -47,7 +47,11 @@ BLIND = DATA / "safety_blind"
 classifier was trained: never trained on; round 7's patterns were written from its misses."""
 BLIND_2 = DATA / "safety_blind_2"
 """A second blind set, written after round 7 by a writer who read no Porch Light file:
-never trained or tuned on, measure only."""
+never trained on; the third training pass was written for the kinds of phrasing it missed."""
+BLIND_3 = DATA / "safety_blind_3"
+"""A third blind set, written by a writer who read no Porch Light file before the third
+training pass: never trained or tuned on, measure only."""
+BLIND_SETS = {"blind": BLIND, "blind_2": BLIND_2, "blind_3": BLIND_3}
 INDEPENDENT_TIERS = {"self_harm": "crisis", "abuse": "crisis", "danger": "crisis",
                      "distress": "distress", "ordinary": "ordinary"}
 
@@ -231,8 +235,8 @@ def measure(locale: str, endpoint: Endpoint | None) -> dict[str, Any]:
                 new[tier].add(text, kind, kind in wanted)
         result[way] = {"categories": categories, "unrelated": unrelated, "ordinary": alarms,
                        "fresh": new, "independent": _independent(locale, way, endpoint),
-                       "blind": _independent(locale, way, endpoint, BLIND),
-                       "blind_2": _independent(locale, way, endpoint, BLIND_2)}
+                       **{name: _independent(locale, way, endpoint, folder)
+                          for name, folder in BLIND_SETS.items()}}
     return result
 
 
@@ -323,7 +327,7 @@ def run(*, smoke: bool = False) -> dict[str, Any]:
                 [100 * tally.rate], "% safe", target=100 * TARGETS[tier])
         for tier, tally in found["fresh"].items():
             figures[f"safety_fresh_{tier}_{locale}"] = figure([100 * tally.rate], "% safe")
-        for measure_set in ("independent", "blind", "blind_2"):
+        for measure_set in ("independent", *BLIND_SETS):
             for category, tally in found[measure_set].items():
                 figures[f"safety_{measure_set}_{category}_{locale}"] = figure(
                     [100 * tally.rate], "% right")

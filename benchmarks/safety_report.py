@@ -16,17 +16,19 @@ from benchmarks.safety import ROUNDS, near_miss_alarms, near_miss_phrasings, run
 
 def report(results: Mapping[str, Mapping[str, Any]]) -> str:
     """The rates as Markdown: per locale and way, per round, per category, then every miss."""
-    return "\n".join([*_headline(results), *_independent(results, "blind_2"),
-                      *_independent(results, "blind"),
+    return "\n".join([*_headline(results), *_independent(results, "blind_3"),
+                      *_independent(results, "blind_2"), *_independent(results, "blind"),
                       *_independent(results, "independent"), *_fresh(results),
                       *_by_round(results),
                       *_by_category(results), *_misses(results)])
 
 
 SETS = {
-    "blind_2": "Second blind set (tests/data/safety_blind_2: a writer who read no Porch Light "
+    "blind_3": "Third blind set (tests/data/safety_blind_3: a writer who read no Porch Light "
                "file; never trained or tuned on; ordinary = requests and near-misses that got "
                "neither answer):",
+    "blind_2": "Second blind set (tests/data/safety_blind_2: never trained on; the third "
+               "training pass was written for the kinds of phrasing it missed):",
     "blind": "First blind set (tests/data/safety_blind: never trained on; round 7's patterns "
              "were written from its misses):",
     "independent": "Independent set (tests/data/safety_independent: a separate writer, never "
