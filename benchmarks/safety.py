@@ -50,8 +50,11 @@ BLIND_2 = DATA / "safety_blind_2"
 never trained on; the third training pass was written for the kinds of phrasing it missed."""
 BLIND_3 = DATA / "safety_blind_3"
 """A third blind set, written by a writer who read no Porch Light file before the third
-training pass: never trained or tuned on, measure only."""
-BLIND_SETS = {"blind": BLIND, "blind_2": BLIND_2, "blind_3": BLIND_3}
+training pass: never trained on; round 8's patterns were written from its misses."""
+BLIND_4 = DATA / "safety_blind_4"
+"""A fourth blind set, written after round 8 by a writer who read no Porch Light file:
+never trained or tuned on, measure only."""
+BLIND_SETS = {"blind": BLIND, "blind_2": BLIND_2, "blind_3": BLIND_3, "blind_4": BLIND_4}
 INDEPENDENT_TIERS = {"self_harm": "crisis", "abuse": "crisis", "danger": "crisis",
                      "distress": "distress", "ordinary": "ordinary"}
 

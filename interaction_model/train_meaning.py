@@ -34,7 +34,7 @@ TRAINING = Path(__file__).resolve().parent / "safety_training.yaml"
 DATA = ROOT / "tests" / "data"
 TUNING = DATA / "safety_dev"
 KEPT_APART = ("safety_heldout", "safety_independent", "safety_blind", "safety_blind_2",
-              "safety_blind_3", "safety_calibration", "utterances")
+              "safety_blind_3", "safety_blind_4", "safety_calibration", "utterances")
 """Measurement sets, and the calibration set: never trained on."""
 OUTPUT = ROOT / "skill" / "content" / "safety_meaning.npz"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")

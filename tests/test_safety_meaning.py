@@ -20,7 +20,7 @@ from skill.conversation.sentence_encoder import encoder
 
 DATA = Path(__file__).parent / "data"
 MEASUREMENT_SETS = ("safety_heldout", "safety_independent", "safety_blind", "safety_blind_2",
-                    "safety_blind_3", "safety_calibration", "utterances")
+                    "safety_blind_3", "safety_blind_4", "safety_calibration", "utterances")
 
 
 def strings(node: Any) -> Iterator[str]:
