@@ -1,15 +1,15 @@
-"""Train the safety screen's meaning classifier: ``make safety-model``.
+"""Train the safety screen's meaning classifiers: ``make safety-model``.
 
 Data, and only this data: every locale model's samples (the safety intents by class, every
 other intent as ordinary; "I need help", the overwhelmed pause and "that one hurt" are
 left out, being neither), the training phrasings in ``interaction_model/safety_training.yaml``
-and the screen's tuning phrasings (``tests/data/safety_dev``). The held-out, independent
-and blind sets are never read here: they measure the result.
+and the screen's tuning phrasings (``tests/data/safety_dev``). A phrasing that is also in a
+measurement set or the calibration set (``KEPT_APART``) is dropped: those measure the result.
 
-A multinomial logistic regression (scikit-learn) over the sentence embeddings; its
-threshold on P(ordinary) is chosen on five-fold cross-validated probabilities, as the
-highest that keeps ordinary training phrasings read as a concern at or under
-``FALSE_ALARM_BUDGET``. The result is written to ``skill/content/safety_meaning.json``
+Over the sentence embeddings, scikit-learn fits a gate (an RBF support-vector machine,
+concern or ordinary) and a kind classifier (logistic regression over danger, abuse,
+self-harm, distress). The gate's threshold and veto are then chosen on calibration
+phrasings (``calibrate``). The result is written to ``skill/content/safety_meaning.npz``
 with the data's digest (tests/test_safety_meaning.py checks it is current).
 """
 
@@ -149,7 +149,7 @@ def digest(data: list[tuple[str, str]]) -> str:
 
 def train(data: list[tuple[str, str]]) -> tuple[dict[str, Any], dict[str, float]]:
     """The classifiers' arrays, and their rates: cross-validated on the training data (the
-    gate alone, at ``FALSE_ALARM_BUDGET``), then the vote's on the calibration set."""
+    gate alone, at ``FALSE_ALARM_BUDGET``), then the screen's on the calibration phrasings."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
     from sklearn.svm import SVC
@@ -167,7 +167,7 @@ def train(data: list[tuple[str, str]]) -> tuple[dict[str, Any], dict[str, float]
     kind_labels = [KIND_CLASSES.index(label) for label, _ in data if label != ORDINARY]
     kinds.fit(vectors[concern], kind_labels)
     support = gate.support_vectors_.astype(np.float16)
-    threshold, veto, calibrated = calibrate(*_vote_parts(support, gate))
+    threshold, veto, calibrated = calibrate(*_calibration_parts(support, gate))
     arrays = {"support": support,
               "dual": gate.dual_coef_[0].astype(np.float32),
               "intercept": np.float64(gate.intercept_[0]), "gamma": np.float64(gate._gamma),
@@ -180,7 +180,8 @@ def train(data: list[tuple[str, str]]) -> tuple[dict[str, Any], dict[str, float]
     return arrays, rates
 
 
-def _vote_parts(support: np.ndarray[Any, Any], gate: Any) -> tuple[np.ndarray[Any, Any], ...]:
+def _calibration_parts(support: np.ndarray[Any, Any], gate: Any
+                       ) -> tuple[np.ndarray[Any, Any], ...]:
     """The calibration phrasings' gate scores and pattern findings: (ordinary scores,
     ordinary findings, concern scores, concern findings)."""
     from skill.conversation.safety_meaning import MeaningModel
