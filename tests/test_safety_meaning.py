@@ -125,3 +125,42 @@ def test_the_patterns_alone_never_load_the_sentence_model() -> None:
     screen = screen_for("en-US")
     words_only = type(screen)(screen.patterns, screen.not_concerns)
     assert words_only.read("i feel like i'm underwater and can't come up") is None
+
+
+MEANING_LOAD_PROBE = """
+import json, sys, tempfile
+from datetime import UTC, datetime
+from skill.app import create_app
+from skill.conversation.clock import SettableClock
+from tests.envelopes import SKILL_ID, Device, dumps
+
+SENTENCE_MODEL = ("numpy", "tokenizers", "safetensors")
+clock = SettableClock(datetime(2026, 11, 29, 19, 0, tzinfo=UTC))
+folder = tempfile.mkdtemp()
+app = create_app({"database_url": f"sqlite:///{folder}/s.sqlite3", "dev": True,
+                  "skill_id": SKILL_ID}, clock=clock)
+client = app.test_client()
+device = Device(clock)
+loaded = []
+for intent, slots in [(None, None), ("SetBoundaryIntent", {"topic": "money"}),
+                      ("WeatherWordIntent", {"weather": "there's someone at the back door"})]:
+    envelope = device.launch() if intent is None else device.intent(intent, slots)
+    answer = client.post("/alexa", data=dumps(envelope), content_type="application/json")
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    loaded.append(sorted(m for m in SENTENCE_MODEL if m in sys.modules))
+print(json.dumps(loaded))
+"""
+
+
+def test_only_unmatched_slot_words_load_the_sentence_model() -> None:
+    """Start-up, a launch and a slot value of the type's own load no numpy: the sentence
+    model costs only a request whose words matched no slot value (the last one here)."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", MEANING_LOAD_PROBE], capture_output=True,
+                          text=True, timeout=120, check=True, cwd=Path(__file__).parent.parent)
+    launch, resolved, unmatched = json.loads(done.stdout.splitlines()[-1])
+    assert launch == [] and resolved == []
+    assert unmatched == ["numpy", "safetensors", "tokenizers"]
