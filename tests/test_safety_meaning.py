@@ -121,7 +121,7 @@ def test_ordinary_lines_mean_no_concern(text: str) -> None:
     assert screen_for("en-US").read(text) is None
 
 
-def test_the_patterns_alone_never_load_the_sentence_model() -> None:
+def test_a_screen_without_a_meaning_reader_goes_by_the_patterns_alone() -> None:
     screen = screen_for("en-US")
     words_only = type(screen)(screen.patterns, screen.not_concerns)
     assert words_only.read("i feel like i'm underwater and can't come up") is None

@@ -117,8 +117,8 @@ class Screen:
         """The most urgent concern among several pieces of text (slot values): every
         piece by its words, and the ``free`` ones (words that matched none of a slot's
         values) by their meaning too."""
-        found = {self.read_words(text) for text in texts}
-        found |= {self.read(text) for text in free}
+        found = {self.read(text) for text in free}
+        found |= {self.read_words(text) for text in texts if text not in free}
         return next((concern for concern in ORDER if concern in found), None)
 
 
