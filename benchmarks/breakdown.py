@@ -56,8 +56,8 @@ class StageClock:
 
 def instrument(app: Any, clock: StageClock) -> None:
     """Wrap the app's serializer, verifiers, store and skill with the stage clock."""
-    endpoint = app.extensions["porchlight.endpoint"]
-    skill = app.extensions["porchlight.skill"]
+    endpoint = app.extensions["porchlight.endpoint"].ready()
+    skill = endpoint.skill
     store = app.extensions["porchlight.store"]
     serializer = skill.serializer
     serializer.deserialize = clock.wrap("envelope_parsing", serializer.deserialize)

@@ -55,7 +55,7 @@ def ours_warm(traffic: Traffic, signed: list[Signed]) -> list[float]:
     """Milliseconds for all of Porch Light's verifiers on each request, key cached."""
     from ask_sdk_model import RequestEnvelope
 
-    from skill.app import request_verifiers
+    from skill.alexa_endpoint import request_verifiers
     from skill.config import load_settings
     from skill.envelope import TolerantSerializer
 

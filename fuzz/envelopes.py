@@ -20,10 +20,11 @@ def one_input(data: bytes) -> None:
     from ask_sdk_core.handler_input import HandlerInput
     from ask_sdk_model import RequestEnvelope
 
+    from skill.alexa_endpoint import request_log_fields
     from skill.envelope import TolerantSerializer
     from skill.handlers.common import intent_name, request_type, slot_value
     from skill.logs import UserHasher
-    from skill.web import InvalidEnvelope, check_envelope, request_log_fields
+    from skill.web import InvalidEnvelope, check_envelope
 
     try:
         body = data.decode("utf-8")

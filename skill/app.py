@@ -13,6 +13,7 @@ from skill.config import Settings, load_settings
 from skill.conversation.clock import Clock, system_clock
 
 if TYPE_CHECKING:
+    from skill.alexa_endpoint import AlexaEndpoint
     from skill.cert_url import CertUrl
     from skill.storage import HouseholdStore
 
@@ -51,27 +52,31 @@ def create_app(
     serve`).
     """
     from skill import dev_guard, web
-    from skill.builder import build_skill
-    from skill.logs import UserHasher, configure_logging
+    from skill.logs import configure_logging
     from skill.public_pages import blueprint as public_pages
     from skill.storage import store_from_settings
 
     settings = load_settings(config)
     configure_logging()
     check_skill_id(settings, required=require_skill_id)
-    verifiers = request_verifiers(settings, clock, cert_fetch)
+    check_trust_store(settings)
+    if settings.dev:
+        print(DEV_WARNING, file=sys.stderr)
+        log.warning("signature checking is off (development mode)")
     store = store or store_from_settings(settings)
-    skill = build_skill(store, settings, clock, stand_ins=alexa_stand_ins)
+
+    def build_endpoint() -> AlexaEndpoint:  # on the first POST /alexa (web.LazyEndpoint)
+        from skill.alexa_endpoint import build_endpoint
+
+        return build_endpoint(settings, store, clock, stand_ins=alexa_stand_ins,
+                              cert_fetch=cert_fetch)
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.register_blueprint(public_pages)  # /privacy and /icons, for the store listing
     app.extensions["porchlight.settings"] = settings
     app.extensions["porchlight.store"] = store
-    app.extensions["porchlight.skill"] = skill
-    app.extensions["porchlight.endpoint"] = web.AlexaEndpoint(
-        skill, verifiers, UserHasher(settings.log_key)
-    )
+    app.extensions["porchlight.endpoint"] = web.LazyEndpoint(build_endpoint)
     if settings.dev:
         dev_guard.install(app)  # the loopback guard runs in Flask: POST /alexa stays there
     else:
@@ -89,26 +94,14 @@ def check_skill_id(settings: Settings, *, required: bool) -> None:
         log.warning("no skill id: requests for any skill are accepted")
 
 
-def request_verifiers(settings: Settings, clock: Clock, cert_fetch: CertFetch | None = None
-                      ) -> list[Any]:
-    """Timestamp, skill id (when set), then signature (unless in development mode): the
-    cheap checks first, so a request that fails them never costs a certificate fetch."""
-    from skill.verify import (
-        SignatureVerifier,
-        SigningKeyCache,
-        SkillIdVerifier,
-        TimestampVerifier,
-        load_trust_store,
-    )
-
-    verifiers: list[Any] = [TimestampVerifier(clock)]
-    if settings.skill_id:
-        verifiers.append(SkillIdVerifier(settings.skill_id))
-    if settings.dev:
-        print(DEV_WARNING, file=sys.stderr)
-        log.warning("signature checking is off (development mode)")
-    else:
-        keys = SigningKeyCache(load_trust_store(settings.ca_bundle), clock,
-                               cache_dir=settings.cert_cache_dir, fetch=cert_fetch)
-        verifiers.append(SignatureVerifier(keys))
-    return verifiers
+def check_trust_store(settings: Settings) -> None:
+    """ValueError at start-up when the trusted roots named by PORCHLIGHT_CA_BUNDLE cannot be
+    read (they are parsed on the first request, which must not be where this shows)."""
+    if settings.dev or not settings.ca_bundle:
+        return
+    try:
+        with open(settings.ca_bundle, "rb") as bundle:
+            bundle.read(1)
+    except OSError as error:
+        raise ValueError(f"cannot read trusted roots from {settings.ca_bundle}: {error}") \
+            from error

@@ -16,7 +16,6 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 
-from skill.content import DEFAULT_LOCALE, content_locales, load_yaml
 from skill.conversation.stored_facts import POLICY_VALUES, current_facts
 
 ICON_SIZES = (108, 512)
@@ -29,6 +28,8 @@ blueprint = Blueprint("public_pages", __name__, template_folder="templates")
 @cache
 def privacy_policy() -> dict[str, Any]:
     """The privacy policy's words, with the code's own numbers filled in."""
+    from skill.content import load_yaml  # the skill's words load on the first page, not at start
+
     text = resources.files("skill.content").joinpath("privacy.yaml").read_text("utf-8")
     policy: dict[str, Any] = load_yaml(text)
     policy["facts"] = {key: " ".join(str(value).split()).format_map(POLICY_VALUES)
@@ -46,6 +47,8 @@ def policy_facts() -> list[tuple[str, str]]:
 @blueprint.get("/privacy/<locale>")
 def privacy(locale: str | None = None) -> Response:
     """The privacy policy for a locale Porch Light speaks; a plain 404 page otherwise."""
+    from skill.content import DEFAULT_LOCALE, content_locales
+
     locale = locale or request.args.get("locale") or DEFAULT_LOCALE
     known = content_locales()
     if locale not in known:

@@ -7,13 +7,11 @@ itself cannot handle becomes a calm spoken apology (200), never a 500.
 from __future__ import annotations
 
 import logging
-import re
+import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ask_sdk_core.exceptions import SerializationException
-from ask_sdk_core.skill import CustomSkill
-from ask_sdk_model import Request
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -21,25 +19,43 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wsgi import get_content_length, get_input_stream
 
 from skill import jsonio, logs
-from skill.compat import ensure_webservice_support_importable
-from skill.content import content_for
-from skill.envelope import ParsedBody
 from skill.envelope_check import MAX_JSON_DEPTH, InvalidEnvelope, check_envelope, too_deep
-from skill.logs import UserHasher
-from skill.storage import HouseholdStore, StoreError
-from skill.storage.base import user_id_of
-from skill.verify import VerificationException
 
-if TYPE_CHECKING:  # prometheus_client is imported only when metrics are on
+if TYPE_CHECKING:  # the SDK and prometheus_client are imported only when needed
+    from skill.alexa_endpoint import AlexaEndpoint
     from skill.metrics import Metrics
-
-ensure_webservice_support_importable()
-
-from ask_sdk_webservice_support.webservice_handler import WebserviceSkillHandler  # noqa: E402
+    from skill.storage import HouseholdStore
 
 health_log = logging.getLogger("porchlight.health")
-REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
 blueprint = Blueprint("alexa", __name__)
+
+
+class LazyEndpoint:
+    """The Alexa endpoint, built by ``build`` on the first request that needs it.
+
+    Starting a server (``create_app()``) then imports no ASK SDK, no handler and no
+    verifier, and reads no trusted roots; the first POST /alexa of each process pays for
+    them once (``make bench``: ``cold_*``). Thread-safe: one build, however many threads
+    ask at once. A build that fails is tried again by the next request.
+    """
+
+    def __init__(self, build: Callable[[], AlexaEndpoint]) -> None:
+        self._build = build
+        self._built: AlexaEndpoint | None = None
+        self._lock = threading.Lock()
+
+    def ready(self) -> AlexaEndpoint:
+        """The endpoint, built now if it is not yet."""
+        built = self._built
+        if built is None:
+            with self._lock:
+                if self._built is None:
+                    self._built = self._build()
+                built = self._built
+        return built
+
+    def __call__(self, headers: Any, raw: bytes) -> tuple[dict[str, Any], int, dict[str, Any]]:
+        return self.ready()(headers, raw)
 
 
 def read_body(environ: dict[str, Any], limit: int) -> bytes:
@@ -70,83 +86,6 @@ def read_body(environ: dict[str, Any], limit: int) -> bytes:
     return b"".join(chunks)
 
 
-class AlexaEndpoint:
-    """Verifies and dispatches one Alexa request through the ASK web-service handler."""
-
-    def __init__(self, skill: CustomSkill, verifiers: list[Any],
-                 hasher: UserHasher) -> None:
-        self.handler = WebserviceSkillHandler(
-            skill=skill, verify_signature=False, verify_timestamp=False, verifiers=verifiers
-        )
-        self.hasher = hasher
-
-    def __call__(self, headers: Any, raw: bytes) -> tuple[dict[str, Any], int, dict[str, Any]]:
-        """(JSON body, HTTP status, log fields) for one request."""
-        try:
-            body = ParsedBody(raw.decode("utf-8"))
-            envelope = body.parsed = check_envelope(body)
-        except (UnicodeDecodeError, InvalidEnvelope) as error:
-            reason = str(error) if isinstance(error, InvalidEnvelope) else "body is not UTF-8"
-            return {"error": "invalid request", "detail": reason}, 400, {"outcome": "invalid"}
-        fields = request_log_fields(envelope, self.hasher)
-        try:
-            response = self.handler.verify_request_and_dispatch(headers, body)
-        except VerificationException as error:
-            return ({"error": "request verification failed", "detail": str(error)}, 400,
-                    {**fields, "outcome": "rejected", "reason": str(error)})
-        except SerializationException:
-            return ({"error": "invalid request", "detail": "not a valid Alexa request envelope"},
-                    400, {**fields, "outcome": "invalid"})
-        return dict(response), 200, {**fields, "outcome": "ok"}
-
-
-def request_log_fields(envelope: dict[str, Any], hasher: UserHasher) -> dict[str, Any]:
-    """What a request's log line may say: names and ids of the request, a keyed hash of the
-    user; never slot values, free text, tokens or raw user and device ids."""
-    alexa_request = envelope["request"]
-    return {
-        "request_id": _name_or_none(alexa_request["requestId"]),
-        "request_type": _name_or_none(alexa_request["type"]),
-        "intent": _intent_name(alexa_request),
-        "locale": _locale(alexa_request.get("locale")),
-        "user": hasher(_user_id(envelope)),
-    }
-
-
-# Request types, intent names and request ids are identifiers: anything else is not logged.
-_NAME = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
-_LOCALE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
-
-
-def _name_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) and _NAME.fullmatch(value) else None
-
-
-def _locale(value: Any) -> str | None:
-    if isinstance(value, str) and len(value) <= 20 and _LOCALE.fullmatch(value):
-        return value
-    return None
-
-
-SENSITIVE_INTENTS = frozenset({"CrisisIntent", "AbuseIntent", "DangerIntent", "DistressIntent",
-                               "NeedHelpIntent"})
-"""Intents whose very name would say too much about a household; logged as "redacted"."""
-
-
-def _intent_name(alexa_request: dict[str, Any]) -> str | None:
-    intent = alexa_request.get("intent")
-    name = _name_or_none(intent.get("name")) if isinstance(intent, dict) else None
-    return "redacted" if name in SENSITIVE_INTENTS else name
-
-
-def _user_id(envelope: dict[str, Any]) -> str | None:
-    for holder in (envelope.get("context", {}).get("System", {}), envelope.get("session", {})):
-        user = holder.get("user") if isinstance(holder, dict) else None
-        if isinstance(user, dict) and isinstance(user.get("userId"), str):
-            return str(user["userId"])
-    return None
-
-
 def _json(payload: dict[str, Any], status: int) -> Response:
     return Response(jsonio.dumps(payload), status=status, mimetype="application/json")
 
@@ -155,7 +94,7 @@ def serve_alexa(extensions: dict[str, Any], environ: dict[str, Any]
                 ) -> tuple[dict[str, Any], int]:
     """(JSON body, HTTP status) for one POST /alexa, its log line and metrics recorded.
     Needs no Flask request: ``AlexaRoute`` calls it straight from the WSGI server."""
-    endpoint: AlexaEndpoint = extensions["porchlight.endpoint"]
+    endpoint: LazyEndpoint = extensions["porchlight.endpoint"]
     started = time.perf_counter()
     logs.begin_request()
     try:
@@ -221,6 +160,8 @@ def _record(extensions: dict[str, Any], started: float, fields: dict[str, Any]) 
 
 
 def _apology() -> dict[str, Any]:
+    from skill.content import content_for
+
     speech = content_for(None).line("error")
     return {
         "version": "1.0",
@@ -233,6 +174,8 @@ def _apology() -> dict[str, Any]:
 
 @blueprint.get("/healthz")
 def healthz() -> Response:
+    from skill.storage import StoreError
+
     store: HouseholdStore = current_app.extensions["porchlight.store"]
     try:
         store.check()
@@ -259,11 +202,14 @@ def register(app: Flask, *, metrics: bool = False) -> None:
     """Add the endpoints (GET /metrics only when ``metrics``), and JSON errors for HTTP errors."""
     app.register_blueprint(blueprint)
     if metrics:
+        from ask_sdk_model import Request
+
         from skill.metrics import Metrics
 
         outcomes = frozenset({"ok", "invalid", "rejected", "too_large", logs.HANDLER_ERROR,
                               *logs.STORE_FAILURES})
-        app.extensions["porchlight.metrics"] = Metrics(REQUEST_TYPES, outcomes)
+        request_types = frozenset(Request.discriminator_value_class_map)
+        app.extensions["porchlight.metrics"] = Metrics(request_types, outcomes)
         app.add_url_rule("/metrics", "metrics", serve_metrics, methods=["GET"])
 
     @app.errorhandler(HTTPException)
@@ -276,12 +222,10 @@ def register(app: Flask, *, metrics: bool = False) -> None:
 
 __all__ = [
     "MAX_JSON_DEPTH",
-    "AlexaEndpoint",
     "AlexaRoute",
     "InvalidEnvelope",
+    "LazyEndpoint",
     "check_envelope",
     "register",
-    "request_log_fields",
     "too_deep",
-    "user_id_of",
 ]

@@ -22,7 +22,7 @@ from tests.test_model_codec import device_envelopes
 
 
 def test_the_same_handler_answers_every_envelope_shape(app: Any) -> None:
-    skill = app.extensions["porchlight.skill"]
+    skill = app.extensions["porchlight.endpoint"].ready().skill
     ours = skill.request_dispatcher.request_mappers[0]
     assert isinstance(ours, DispatchTable)
     assert ours._table is not None  # built at start-up, not by the first request

@@ -213,7 +213,7 @@ def test_an_exception_in_a_handler_becomes_a_calm_apology(
 def test_a_failure_outside_the_skill_is_still_not_a_500(
     alexa: Alexa, device: Device, app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    endpoint = app.extensions["porchlight.endpoint"]
+    endpoint = app.extensions["porchlight.endpoint"].ready()
 
     def broken(*_args: Any) -> None:
         raise RuntimeError("boom")

@@ -259,7 +259,7 @@ def responses(skill: Any) -> list[Any]:
 
 def test_responses_are_written_exactly_as_the_sdk_writes_them(app: Any) -> None:
     stock, fast = DefaultSerializer(), TolerantSerializer()
-    answers = responses(app.extensions["porchlight.skill"])
+    answers = responses(app.extensions["porchlight.endpoint"].ready().skill)
     assert len(answers) > 100
     for answer in answers:
         written = fast.serialize(answer)
