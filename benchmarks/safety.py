@@ -53,8 +53,12 @@ BLIND_3 = DATA / "safety_blind_3"
 training pass: never trained on; round 8's patterns were written from its misses."""
 BLIND_4 = DATA / "safety_blind_4"
 """A fourth blind set, written after round 8 by a writer who read no Porch Light file:
-never trained or tuned on, measure only."""
-BLIND_SETS = {"blind": BLIND, "blind_2": BLIND_2, "blind_3": BLIND_3, "blind_4": BLIND_4}
+never trained on; the fourth training pass was written for the kind it missed most (danger)."""
+BLIND_5 = DATA / "safety_blind_5"
+"""A fifth blind set, written by a writer who read no Porch Light file before the fourth
+training pass: never trained or tuned on, measure only."""
+BLIND_SETS = {"blind": BLIND, "blind_2": BLIND_2, "blind_3": BLIND_3, "blind_4": BLIND_4,
+              "blind_5": BLIND_5}
 INDEPENDENT_TIERS = {"self_harm": "crisis", "abuse": "crisis", "danger": "crisis",
                      "distress": "distress", "ordinary": "ordinary"}
 

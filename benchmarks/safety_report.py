@@ -16,7 +16,8 @@ from benchmarks.safety import ROUNDS, near_miss_alarms, near_miss_phrasings, run
 
 def report(results: Mapping[str, Mapping[str, Any]]) -> str:
     """The rates as Markdown: per locale and way, per round, per category, then every miss."""
-    return "\n".join([*_headline(results), *_independent(results, "blind_4"),
+    return "\n".join([*_headline(results), *_independent(results, "blind_5"),
+                      *_independent(results, "blind_4"),
                       *_independent(results, "blind_3"),
                       *_independent(results, "blind_2"), *_independent(results, "blind"),
                       *_independent(results, "independent"), *_fresh(results),
@@ -25,9 +26,11 @@ def report(results: Mapping[str, Mapping[str, Any]]) -> str:
 
 
 SETS = {
-    "blind_4": "Fourth blind set (tests/data/safety_blind_4: a writer who read no Porch Light "
+    "blind_5": "Fifth blind set (tests/data/safety_blind_5: a writer who read no Porch Light "
                "file; never trained or tuned on; ordinary = requests and near-misses that got "
                "neither answer):",
+    "blind_4": "Fourth blind set (tests/data/safety_blind_4: never trained on; the fourth "
+               "training pass was written for the kind it missed most, danger):",
     "blind_3": "Third blind set (tests/data/safety_blind_3: never trained on; round 8's "
                "patterns were written from its misses):",
     "blind_2": "Second blind set (tests/data/safety_blind_2: never trained on; the third "

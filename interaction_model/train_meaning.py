@@ -7,10 +7,11 @@ and the screen's tuning phrasings (``tests/data/safety_dev``). A phrasing that i
 measurement set or the calibration set (``KEPT_APART``) is dropped: those measure the result.
 
 Over the sentence embeddings, scikit-learn fits a gate (an RBF support-vector machine,
-concern or ordinary) and a kind classifier (logistic regression over danger, abuse,
-self-harm, distress). The gate's threshold and veto are then chosen on calibration
-phrasings (``calibrate``). The result is written to ``skill/content/safety_meaning.npz``
-with the data's digest (tests/test_safety_meaning.py checks it is current).
+concern or ordinary), a danger gate (the same, danger or ordinary) and a kind classifier
+(logistic regression over danger, abuse, self-harm, distress). The gates' thresholds and
+the veto are then chosen on calibration phrasings (``calibrate``). The result is written
+to ``skill/content/safety_meaning.npz`` with the data's digest (tests/test_safety_meaning.py
+checks it is current).
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ TRAINING = Path(__file__).resolve().parent / "safety_training.yaml"
 DATA = ROOT / "tests" / "data"
 TUNING = DATA / "safety_dev"
 KEPT_APART = ("safety_heldout", "safety_independent", "safety_blind", "safety_blind_2",
-              "safety_blind_3", "safety_blind_4", "safety_calibration", "utterances")
+              "safety_blind_3", "safety_blind_4", "safety_blind_5", "safety_calibration",
+              "utterances")
 """Measurement sets, and the calibration set: never trained on."""
 OUTPUT = ROOT / "skill" / "content" / "safety_meaning.npz"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
@@ -53,6 +55,9 @@ CALIBRATION = DATA / "safety_calibration" / "all.yaml"
 CALIBRATION_BUDGET = 0.01
 """Share of the ordinary calibration phrasings that the meaning alone may add to the
 false alarms (the issue's bound on ordinary phrasings)."""
+DANGER_BUDGET = 0.0025
+"""Share of the ordinary calibration phrasings the danger gate may add to the false alarms
+on top of ``CALIBRATION_BUDGET``."""
 VETO_MARGIN = 0.1
 """How far under the lowest-scoring known concern the veto sits."""
 GATE_C = 3.0
@@ -154,47 +159,58 @@ def train(data: list[tuple[str, str]]) -> tuple[dict[str, Any], dict[str, float]
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
     from sklearn.svm import SVC
 
+    from skill.conversation.safety_meaning import RbfMachine
     from skill.conversation.sentence_encoder import encoder
 
     vectors = encoder().encode([spoken_part(text) for _, text in data])
-    concern = np.asarray([label != ORDINARY for label, _ in data])
+    labels = np.asarray([label for label, _ in data])
+    concern = labels != ORDINARY
     gate = SVC(C=GATE_C, kernel="rbf", gamma="scale", class_weight="balanced")
     folds = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
     held = cross_val_predict(gate, vectors, concern, cv=folds, method="decision_function")
     cv_threshold = _threshold(held[~concern], FALSE_ALARM_BUDGET)
     gate.fit(vectors, concern)
+    danger_or_ordinary = (labels == "danger") | ~concern
+    danger = SVC(C=GATE_C, kernel="rbf", gamma="scale", class_weight="balanced")
+    danger.fit(vectors[danger_or_ordinary], labels[danger_or_ordinary] == "danger")
     kinds = LogisticRegression(C=KIND_C, class_weight="balanced", max_iter=5000)
-    kind_labels = [KIND_CLASSES.index(label) for label, _ in data if label != ORDINARY]
-    kinds.fit(vectors[concern], kind_labels)
-    support = gate.support_vectors_.astype(np.float16)
-    threshold, veto, calibrated = calibrate(*_calibration_parts(support, gate))
-    arrays = {"support": support,
-              "dual": gate.dual_coef_[0].astype(np.float32),
-              "intercept": np.float64(gate.intercept_[0]), "gamma": np.float64(gate._gamma),
-              "threshold": np.float64(threshold), "veto": np.float64(veto),
-              "kind_weights": kinds.coef_.T.astype(np.float32),
-              "kind_bias": kinds.intercept_.astype(np.float32), "digest": np.str_(digest(data))}
+    kinds.fit(vectors[concern], [KIND_CLASSES.index(label) for label in labels[concern]])
+    machines = {"": _machine(gate, RbfMachine), "danger_": _machine(danger, RbfMachine)}
+    levels, calibrated = calibrate(*_calibration_parts(machines[""], machines["danger_"]))
+    arrays = {f"{prefix}{name}": value for prefix, machine in machines.items()
+              for name, value in (("support", machine.support.astype(np.float16)),
+                                  ("dual", machine.dual), ("intercept", machine.intercept),
+                                  ("gamma", machine.gamma))}
+    arrays.update({name: np.float64(value) for name, value in levels.items()})
+    arrays.update({"kind_weights": kinds.coef_.T.astype(np.float32),
+                   "kind_bias": kinds.intercept_.astype(np.float32),
+                   "digest": np.str_(digest(data))})
     rates = {"examples": float(len(data)), "support_vectors": float(len(gate.support_)),
+             "danger_support_vectors": float(len(danger.support_)),
              "cv_false_alarms": float(np.mean(held[~concern] > cv_threshold)),
              "cv_concern_recall": float(np.mean(held[concern] > cv_threshold)), **calibrated}
     return arrays, rates
 
 
-def _calibration_parts(support: np.ndarray[Any, Any], gate: Any
-                       ) -> tuple[np.ndarray[Any, Any], ...]:
-    """The calibration phrasings' gate scores and pattern findings: (ordinary scores,
-    ordinary findings, concern scores, concern findings)."""
-    from skill.conversation.safety_meaning import MeaningModel
+def _machine(fitted: Any, kind: Any) -> Any:
+    """A fitted scikit-learn SVC as the screen's ``RbfMachine`` (support vectors rounded to
+    float16, as they are stored)."""
+    return kind(fitted.support_vectors_.astype(np.float16).astype(np.float32),
+                fitted.dual_coef_[0].astype(np.float32), float(fitted.intercept_[0]),
+                float(fitted._gamma))
+
+
+def _calibration_parts(gate: Any, danger: Any) -> tuple[np.ndarray[Any, Any], ...]:
+    """The calibration phrasings' gate scores, danger gate scores and pattern findings:
+    (ordinary scores, ordinary danger scores, ordinary findings, then the same for the
+    concerns)."""
     from skill.conversation.safety_screen import screen_for
     from skill.conversation.sentence_encoder import encoder
 
-    model = MeaningModel(support.astype(np.float32), gate.dual_coef_[0].astype(np.float32),
-                         float(gate.intercept_[0]), float(gate._gamma), 0.0, -np.inf,
-                         np.zeros((support.shape[1], 4), np.float32), np.zeros(4, np.float32),
-                         "")
     parts: list[np.ndarray[Any, Any]] = []
     for texts in calibration_phrasings():
-        parts.append(model.gate(encoder().encode([spoken_part(text) for text in texts])))
+        vectors = encoder().encode([spoken_part(text) for text in texts])
+        parts += [gate.scores(vectors), danger.scores(vectors)]
         parts.append(np.asarray([any(screen_for(locale).read_words(text) is not None
                                      for locale in LOCALES) for text in texts]))
     return tuple(parts)
@@ -224,24 +240,34 @@ def calibration_phrasings() -> tuple[list[str], list[str]]:
     return ordinary, concern
 
 
-def calibrate(ordinary: np.ndarray[Any, Any], ordinary_words: np.ndarray[Any, Any],
-              concern: np.ndarray[Any, Any], concern_words: np.ndarray[Any, Any]
-              ) -> tuple[float, float, dict[str, float]]:
-    """The gate's two levels, chosen on the calibration phrasings.
+def calibrate(ordinary: np.ndarray[Any, Any], ordinary_danger: np.ndarray[Any, Any],
+              ordinary_words: np.ndarray[Any, Any], concern: np.ndarray[Any, Any],
+              concern_danger: np.ndarray[Any, Any], concern_words: np.ndarray[Any, Any]
+              ) -> tuple[dict[str, float], dict[str, float]]:
+    """The gates' levels, chosen on the calibration phrasings.
 
     The veto: below it, the meaning overrules what the patterns found. It sits
     ``VETO_MARGIN`` under the lowest score of any calibration concern the patterns catch,
     so no concern we know of is ever overruled. The threshold: above it, the meaning
     alone reads a concern in a line the patterns pass over; the lowest that adds at most
-    ``CALIBRATION_BUDGET`` of the ordinary phrasings to the false alarms."""
+    ``CALIBRATION_BUDGET`` of the ordinary phrasings to the false alarms. The danger
+    threshold: above it, the danger gate reads danger in a line both pass over; the lowest
+    that adds at most ``DANGER_BUDGET`` more."""
     veto = round(float(concern[concern_words].min()) - VETO_MARGIN, 4)
     passed_over = ordinary.copy()
     passed_over[ordinary_words] = -np.inf
     threshold = _threshold(passed_over, CALIBRATION_BUDGET)
-    read = np.where(concern_words, concern >= veto, concern > threshold)
-    alarms = np.where(ordinary_words, ordinary >= veto, ordinary > threshold)
-    return threshold, veto, {
+    passed_over_both = ordinary_danger.copy()
+    passed_over_both[ordinary_words | (ordinary > threshold)] = -np.inf
+    danger_threshold = _threshold(passed_over_both, DANGER_BUDGET)
+    read = np.where(concern_words, concern >= veto,
+                    (concern > threshold) | (concern_danger > danger_threshold))
+    alarms = np.where(ordinary_words, ordinary >= veto,
+                      (ordinary > threshold) | (ordinary_danger > danger_threshold))
+    levels = {"threshold": threshold, "veto": veto, "danger_threshold": danger_threshold}
+    return levels, {
         "veto": veto, "calibration_threshold": threshold,
+        "calibration_danger_threshold": danger_threshold,
         "calibration_recall": float(read.mean()), "calibration_false_alarms": float(alarms.mean()),
         "patterns_alone_recall": float(concern_words.mean()),
         "patterns_alone_false_alarms": float(ordinary_words.mean())}

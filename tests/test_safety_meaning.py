@@ -14,13 +14,21 @@ import yaml
 
 from interaction_model import train_meaning
 from interaction_model.text import normalise
-from skill.conversation.safety_meaning import KINDS, decide, meaning_model, read_meaning
+from skill.conversation.safety_meaning import (
+    KINDS,
+    RbfMachine,
+    decide,
+    meaning_model,
+    more_careful,
+    read_meaning,
+)
 from skill.conversation.safety_screen import Concern, screen_for
 from skill.conversation.sentence_encoder import encoder
 
 DATA = Path(__file__).parent / "data"
 MEASUREMENT_SETS = ("safety_heldout", "safety_independent", "safety_blind", "safety_blind_2",
-                    "safety_blind_3", "safety_blind_4", "safety_calibration", "utterances")
+                    "safety_blind_3", "safety_blind_4", "safety_blind_5", "safety_calibration",
+                    "utterances")
 
 
 def strings(node: Any) -> Iterator[str]:
@@ -63,8 +71,10 @@ def test_training_again_gives_the_packaged_classifier(
 ) -> None:
     arrays, rates = retrained
     packaged = meaning_model()
-    assert arrays["support"].shape == packaged.support.shape
+    assert arrays["support"].shape == packaged.gate.support.shape
+    assert arrays["danger_support"].shape == packaged.danger_gate.support.shape
     assert abs(float(arrays["threshold"]) - packaged.threshold) < 1e-3
+    assert abs(float(arrays["danger_threshold"]) - packaged.danger_threshold) < 1e-3
     assert np.abs(arrays["kind_weights"] - packaged.kind_weights).max() < 1e-3
     assert abs(float(arrays["veto"]) - packaged.veto) < 1e-3
     assert rates["cv_concern_recall"] >= 0.85  # cross-validated, on hard training data
@@ -80,12 +90,23 @@ def test_the_gate_reproduces_the_trained_support_vector_machine() -> None:
     vectors = encoder().encode([text for _, text in data])
     labels = [label != train_meaning.ORDINARY for label, _ in data]
     machine = SVC(C=train_meaning.GATE_C, kernel="rbf", gamma="scale").fit(vectors, labels)
-    model = meaning_model()
-    ours = type(model)(machine.support_vectors_.astype(np.float32),
-                       machine.dual_coef_[0].astype(np.float32), float(machine.intercept_[0]),
-                       float(machine._gamma), 0.0, -np.inf, model.kind_weights,
-                       model.kind_bias, "")
-    assert np.allclose(ours.gate(vectors), machine.decision_function(vectors), atol=1e-4)
+    ours = RbfMachine(machine.support_vectors_.astype(np.float32),
+                      machine.dual_coef_[0].astype(np.float32), float(machine.intercept_[0]),
+                      float(machine._gamma))
+    assert np.allclose(ours.scores(vectors), machine.decision_function(vectors), atol=1e-4)
+
+
+@pytest.mark.parametrize("words, meaning, expected", [
+    (Concern.DISTRESS, Concern.DANGER, Concern.DANGER),  # "he's choking and can't breathe"
+    (Concern.DISTRESS, Concern.ABUSE, Concern.ABUSE),
+    (Concern.DISTRESS, Concern.DISTRESS, Concern.DISTRESS),
+    (Concern.ABUSE, Concern.DISTRESS, Concern.ABUSE),  # a crisis the patterns found stands
+    (Concern.SELF_HARM, Concern.DANGER, Concern.SELF_HARM),
+])
+def test_distress_the_patterns_find_gives_way_to_a_crisis_the_meaning_reads(
+    words: Concern, meaning: Concern, expected: Concern
+) -> None:
+    assert more_careful(words, meaning) is expected
 
 
 @pytest.mark.parametrize("probabilities, expected", [
@@ -105,6 +126,7 @@ def test_the_kind_of_concern_errs_on_the_careful_side(
     ("there's someone trying the back door handle", Concern.DANGER),
     ("he screams until i say sorry", Concern.ABUSE),
     ("i feel like i'm underwater and can't come up", Concern.DISTRESS),
+    ("the tide came in and our boat is drifting out", Concern.DANGER),  # the danger gate
 ])
 def test_lines_the_patterns_miss_are_read_by_meaning(text: str, expected: Concern) -> None:
     screen = screen_for("en-US")

@@ -1,13 +1,16 @@
 """The safety screen's second reader: what a line means, not only which words it uses.
 
-A line's sentence embedding (``skill.conversation.sentence_encoder``) goes through two
-small classifiers: a gate (a support-vector machine with an RBF kernel) that tells a
-concern from an ordinary line, then a linear classifier that tells which concern: danger,
-abuse, self-harm or distress. In a line the screen's patterns pass over, a gate score
-above the threshold is a concern ("there's someone trying the back door handle"). What
-the patterns found stands, unless the gate's score falls under the veto, far below any
-concern phrasing known ("we bought rope for the tent"). Both levels are chosen on
-calibration phrasings (``interaction_model.train_meaning.calibrate``).
+A line's sentence embedding (``skill.conversation.sentence_encoder``) goes through small
+classifiers: a gate (a support-vector machine with an RBF kernel) that tells a concern
+from an ordinary line, a linear classifier that tells which concern (danger, abuse,
+self-harm or distress), and a danger gate (danger or ordinary). In a line the screen's
+patterns pass over, a gate score above the threshold is a concern ("there's someone
+trying the back door handle"), and failing that a danger gate score above its own
+threshold is danger ("a brown snake just bit him on the leg"). What the patterns found
+stands, unless the gate's score falls under the veto, far below any concern phrasing
+known ("we bought rope for the tent"); distress they found gives way to a crisis kind the
+meaning reads. The levels are chosen on calibration phrasings
+(``interaction_model.train_meaning.calibrate``).
 
 The parameters are data (``skill/content/safety_meaning.npz``), trained by
 ``make safety-model`` (``interaction_model.train_meaning``) on the models' samples and
@@ -38,20 +41,46 @@ Floats = NDArray[np.float32]
 
 
 @dataclass(frozen=True)
-class MeaningModel:
-    """The gate (concern or ordinary) and the kind of concern, over sentence embeddings."""
+class RbfMachine:
+    """A trained support-vector machine with an RBF kernel, over unit embeddings."""
 
     support: Floats
-    """The gate's support vectors (unit embeddings), one per row."""
+    """The support vectors, one per row."""
     dual: Floats
     """Their signed weights."""
     intercept: float
     gamma: float
-    """The RBF kernel's width: k(a, b) = exp(-gamma * |a - b|^2)."""
+    """The kernel's width: k(a, b) = exp(-gamma * |a - b|^2)."""
+
+    def scores(self, vectors: Floats) -> NDArray[np.float64]:
+        """The decision score per embedding (scikit-learn's ``decision_function``)."""
+        squared = np.maximum(2.0 - 2.0 * (vectors @ self.support.T), 0.0)
+        scores: NDArray[np.float64] = (np.exp(-self.gamma * squared) @ self.dual
+                                       + self.intercept).astype(np.float64)
+        return scores
+
+    @classmethod
+    def from_arrays(cls, arrays: Any, prefix: str = "") -> RbfMachine:
+        return cls(np.asarray(arrays[f"{prefix}support"], np.float32),
+                   np.asarray(arrays[f"{prefix}dual"], np.float32),
+                   float(arrays[f"{prefix}intercept"]), float(arrays[f"{prefix}gamma"]))
+
+
+@dataclass(frozen=True)
+class MeaningModel:
+    """The gates (any concern, and danger) and the kind of concern, over sentence embeddings."""
+
+    gate: RbfMachine
+    """Concern or ordinary."""
     threshold: float
     """A line the patterns pass over is a concern when the gate's score is above this."""
     veto: float
     """What the patterns found is overruled when the gate's score is below this."""
+    danger_gate: RbfMachine
+    """Danger or ordinary: emergencies come in more forms than the concern gate learns."""
+    danger_threshold: float
+    """A line both the patterns and the gate pass over is danger when this gate's score is
+    above this."""
     kind_weights: Floats
     """(embedding width, len(KINDS)): the linear scores of each kind."""
     kind_bias: Floats
@@ -60,19 +89,11 @@ class MeaningModel:
 
     @classmethod
     def from_arrays(cls, arrays: Any) -> MeaningModel:
-        return cls(np.asarray(arrays["support"], np.float32),
-                   np.asarray(arrays["dual"], np.float32),
-                   float(arrays["intercept"]), float(arrays["gamma"]),
-                   float(arrays["threshold"]), float(arrays["veto"]),
+        return cls(RbfMachine.from_arrays(arrays), float(arrays["threshold"]),
+                   float(arrays["veto"]), RbfMachine.from_arrays(arrays, "danger_"),
+                   float(arrays["danger_threshold"]),
                    np.asarray(arrays["kind_weights"], np.float32),
                    np.asarray(arrays["kind_bias"], np.float32), str(arrays["digest"]))
-
-    def gate(self, vectors: Floats) -> NDArray[np.float64]:
-        """The gate's score per embedding: above ``threshold`` means a concern."""
-        squared = np.maximum(2.0 - 2.0 * (vectors @ self.support.T), 0.0)
-        scores: NDArray[np.float64] = (np.exp(-self.gamma * squared) @ self.dual
-                                       + self.intercept).astype(np.float64)
-        return scores
 
     def kinds(self, vectors: Floats) -> NDArray[np.float64]:
         """Each embedding's probability of each kind of concern (rows sum to 1)."""
@@ -83,16 +104,28 @@ class MeaningModel:
 
     def read(self, vectors: Floats, words: list[Concern | None]) -> list[Concern | None]:
         """The concern each line means, given its embedding and what the patterns found in
-        it (None for nothing), or None for an ordinary line. The patterns' kind of concern,
-        when it stands, is kept: they are tried from the most urgent down."""
+        it (None for nothing), or None for an ordinary line.
+
+        The patterns' kind of concern, when it stands, is kept (they are tried from the
+        most urgent down), except that distress gives way to a crisis kind the meaning
+        reads ("he's choking and he can't breathe"): in doubt, the more careful answer."""
         found: list[Concern | None] = []
-        for score, kind, word in zip(self.gate(vectors), self.kinds(vectors), words,
-                                     strict=True):
+        for score, kind, word, vector in zip(self.gate.scores(vectors), self.kinds(vectors),
+                                             words, vectors, strict=True):
             if word is not None:
-                found.append(word if score >= self.veto else None)
+                found.append(more_careful(word, decide(kind)) if score >= self.veto else None)
+            elif score > self.threshold:
+                found.append(decide(kind))
+            elif self.danger_gate.scores(vector[None, :])[0] > self.danger_threshold:
+                found.append(Concern.DANGER)
             else:
-                found.append(decide(kind) if score > self.threshold else None)
+                found.append(None)
         return found
+
+
+def more_careful(words: Concern, meaning: Concern) -> Concern:
+    """What the patterns found, unless they found distress and the meaning reads crisis."""
+    return meaning if words is Concern.DISTRESS else words
 
 
 def decide(probabilities: NDArray[np.float64]) -> Concern:
