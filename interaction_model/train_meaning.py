@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -275,9 +276,10 @@ def calibrate(ordinary: np.ndarray[Any, Any], ordinary_danger: np.ndarray[Any, A
 
 def _threshold(ordinary_scores: np.ndarray[Any, Any], budget: float) -> float:
     """The lowest threshold that keeps the ordinary phrasings read as a concern (scoring
-    above it) within ``budget``."""
+    above it) within ``budget``: four decimals, rounded up, so that rounding never lets
+    one more in."""
     ranked = np.sort(ordinary_scores)[::-1]
-    return round(float(ranked[int(budget * len(ranked))]), 4)
+    return math.ceil(float(ranked[int(budget * len(ranked))]) * 10_000) / 10_000
 
 
 def main() -> int:

@@ -83,6 +83,26 @@ def test_training_again_gives_the_packaged_classifier(
         + train_meaning.CALIBRATION_BUDGET + 0.002
 
 
+def test_a_threshold_lets_in_no_more_ordinary_lines_than_its_budget() -> None:
+    scores = np.asarray([3.0, 2.0, 0.246741, 0.1, 0.0, -1.0, -2.0, -3.0])
+    threshold = train_meaning._threshold(scores, 0.25)  # two of eight may score above it
+    assert int((scores > threshold).sum()) == 2
+    assert threshold == 0.2468  # four decimals, rounded up
+
+
+def test_the_danger_gate_adds_at_most_its_budget_of_false_alarms() -> None:
+    scores = np.random.default_rng(0).normal(size=(2, 800))  # 800 ordinary lines
+    ordinary, danger = scores
+    words = np.zeros(800, bool)
+    levels, rates = train_meaning.calibrate(ordinary, danger, words, np.asarray([1.0]),
+                                            np.asarray([0.0]), np.asarray([True]))
+    by_gate = ordinary > levels["threshold"]
+    by_danger_gate = (danger > levels["danger_threshold"]) & ~by_gate
+    assert by_gate.sum() == 8  # CALIBRATION_BUDGET, 1%
+    assert by_danger_gate.sum() == 2  # DANGER_BUDGET, 0.25%, on top
+    assert rates["calibration_false_alarms"] == 10 / 800
+
+
 def test_the_gate_reproduces_the_trained_support_vector_machine() -> None:
     from sklearn.svm import SVC
 
