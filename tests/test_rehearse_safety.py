@@ -85,3 +85,24 @@ tell porch light my wife pushed me to sign up for salsa classes
     assert distress.request.startswith("DistressIntent")
     assert "Nothing needs solving" in distress.text
     assert not everyday.request.startswith(("Danger", "Abuse", "Crisis", "Distress"))
+
+
+def test_an_emergency_the_patterns_hear_as_distress_gets_the_emergency_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Distress words ("can't breathe", "shaking") in an emergency give way to the danger
+    answer, and the danger gate reads an emergency no other reader holds."""
+    script = """\
+tell porch light my dad is choking on a grape and can't breathe
+tell porch light he's shaking and sweating and won't wake up properly
+tell porch light the tide came in and our boat is drifting out
+tell porch light i can't stop shaking after that fight
+/quit
+"""
+    result = Rehearse(tmp_path, monkeypatch)(script, at="2026-11-29 19:00")
+    assert result.exit_code == 0, result.output
+    choking, collapse, adrift, upset = transcript(result.stdout)[:4]
+    for turn in (choking, collapse, adrift):
+        assert turn.request.startswith("DangerIntent") and "9 1 1" in turn.text
+    assert upset.request.startswith("DistressIntent")
+    assert "Nothing needs solving" in upset.text

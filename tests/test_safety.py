@@ -221,6 +221,12 @@ def test_distress_in_a_check_in_ends_it(alexa: Alexa, device: Device,
     ("WeatherWordIntent", {"weather": "there's someone trying the back door handle"},
      '"digits">911<'),
     ("SetBoundaryIntent", {"topic": "he screams until i say sorry"}, '"digits">7233<'),
+    # the danger gate: neither the patterns nor the concern gate hold it
+    ("WeatherWordIntent", {"weather": "the tide came in and our boat is drifting out"},
+     '"digits">911<'),
+    # the patterns hear distress ("can't breathe"); the meaning reads an emergency
+    ("SetBoundaryIntent", {"topic": "my dad is choking on a grape and can't breathe"},
+     '"digits">911<'),
 ])
 def test_slot_values_are_screened_before_any_handler_answers(
     alexa: Alexa, device: Device, store: HouseholdStore, intent: str, slots: dict[str, str],
