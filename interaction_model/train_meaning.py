@@ -23,13 +23,16 @@ import re
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import yaml
 
 from interaction_model import load_model
 from skill.conversation.safety_screen import spoken_part
+
+if TYPE_CHECKING:
+    from skill.conversation.safety_meaning import RbfMachine
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING = Path(__file__).resolve().parent / "safety_training.yaml"
@@ -160,7 +163,6 @@ def train(data: list[tuple[str, str]]) -> tuple[dict[str, Any], dict[str, float]
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
     from sklearn.svm import SVC
 
-    from skill.conversation.safety_meaning import RbfMachine
     from skill.conversation.sentence_encoder import encoder
 
     vectors = encoder().encode([spoken_part(text) for _, text in data])
@@ -176,9 +178,9 @@ def train(data: list[tuple[str, str]]) -> tuple[dict[str, Any], dict[str, float]
     danger.fit(vectors[danger_or_ordinary], labels[danger_or_ordinary] == "danger")
     kinds = LogisticRegression(C=KIND_C, class_weight="balanced", max_iter=5000)
     kinds.fit(vectors[concern], [KIND_CLASSES.index(label) for label in labels[concern]])
-    machines = {"": _machine(gate, RbfMachine), "danger_": _machine(danger, RbfMachine)}
+    machines = {"": _machine(gate), "danger_": _machine(danger)}
     levels, calibrated = calibrate(*_calibration_parts(machines[""], machines["danger_"]))
-    arrays = {f"{prefix}{name}": value for prefix, machine in machines.items()
+    arrays: dict[str, Any] = {f"{prefix}{name}": value for prefix, machine in machines.items()
               for name, value in (("support", machine.support.astype(np.float16)),
                                   ("dual", machine.dual), ("intercept", machine.intercept),
                                   ("gamma", machine.gamma))}
@@ -193,15 +195,17 @@ def train(data: list[tuple[str, str]]) -> tuple[dict[str, Any], dict[str, float]
     return arrays, rates
 
 
-def _machine(fitted: Any, kind: Any) -> Any:
+def _machine(fitted: Any) -> RbfMachine:
     """A fitted scikit-learn SVC as the screen's ``RbfMachine`` (support vectors rounded to
     float16, as they are stored)."""
-    return kind(fitted.support_vectors_.astype(np.float16).astype(np.float32),
-                fitted.dual_coef_[0].astype(np.float32), float(fitted.intercept_[0]),
-                float(fitted._gamma))
+    from skill.conversation.safety_meaning import RbfMachine
+
+    return RbfMachine(fitted.support_vectors_.astype(np.float16).astype(np.float32),
+                      fitted.dual_coef_[0].astype(np.float32), float(fitted.intercept_[0]),
+                      float(fitted._gamma))
 
 
-def _calibration_parts(gate: Any, danger: Any) -> tuple[np.ndarray[Any, Any], ...]:
+def _calibration_parts(gate: RbfMachine, danger: RbfMachine) -> tuple[np.ndarray[Any, Any], ...]:
     """The calibration phrasings' gate scores, danger gate scores and pattern findings:
     (ordinary scores, ordinary danger scores, ordinary findings, then the same for the
     concerns)."""
