@@ -56,7 +56,7 @@ def build_skill_builder(
                                  api_client=alexa_api_client(settings, stand_ins))
     for handler in (
         builtins.SessionEndedHandler(),
-        data.SkillDisabledHandler(),
+        data.SkillDisabledHandler(services),
         safety.ScreenedWordsHandler(services),
         safety.SafetyIntentHandler(services),
         safety.NumberAgainHandler(services),

@@ -6,8 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from skill.conversation.clock import SettableClock
+from skill.handlers.stored import DecodedHouseholds
 from skill.storage import HouseholdStore, household_key
 from tests.conftest import Alexa, speech
 from tests.envelopes import Device
@@ -46,16 +48,18 @@ def test_a_new_household_hears_the_short_version(alexa: Alexa, device: Device) -
 
 
 def test_forget_everything_asks_once_then_deletes(
-    alexa: Alexa, device: Device, store: HouseholdStore
+    app: Flask, alexa: Alexa, device: Device, store: HouseholdStore
 ) -> None:
     say(alexa, device, "TonightsPromptIntent")
     say(alexa, device, "SetBoundaryIntent", topic="money")
     confirm = say(alexa, device, "ForgetEverythingIntent")
     assert confirm["response"]["shouldEndSession"] is False
     assert store.load(household_key(device.user_id)) != {}
+    assert household_key(device.user_id) in kept_households(app)
     done = alexa.send(device, device.intent("AMAZON.YesIntent"))
     assert "deleted" in speech(done)
     assert store.load(household_key(device.user_id)) == {}
+    assert household_key(device.user_id) not in kept_households(app)  # not even in memory
 
 
 def test_no_to_forgetting_keeps_everything_without_a_withdrawal(
@@ -81,7 +85,7 @@ def test_forgetting_also_removes_the_reminder(
 
 
 def test_skill_disabled_deletes_the_household_out_of_session(
-    alexa: Alexa, device: Device, store: HouseholdStore, clock: SettableClock
+    app: Flask, alexa: Alexa, device: Device, store: HouseholdStore, clock: SettableClock
 ) -> None:
     other = Device(clock, user_id="amzn1.ask.account.ANOTHERHOUSEHOLD")
     say(alexa, device, "SetBoundaryIntent", topic="money")
@@ -92,6 +96,18 @@ def test_skill_disabled_deletes_the_household_out_of_session(
     assert response.status_code == 200
     assert store.load(household_key(device.user_id)) == {}
     assert store.load(household_key(other.user_id)) != {}
+    assert household_key(device.user_id) not in kept_households(app)
+    assert household_key(other.user_id) in kept_households(app)
+
+
+def kept_households(app: Flask) -> DecodedHouseholds:
+    """The households the app's skill keeps decoded in memory (``skill.handlers.stored``)."""
+    skill = app.extensions["porchlight.endpoint"].ready().skill
+    chains = skill.request_dispatcher.request_mappers[0].request_handler_chains
+    services = next(chain.request_handler.services for chain in chains
+                    if hasattr(chain.request_handler, "services"))
+    households: DecodedHouseholds = services.households
+    return households
 
 
 def test_other_skill_events_are_acknowledged(

@@ -68,3 +68,23 @@ def household_key_of_device(device: Device) -> str:
 
     envelope = DefaultSerializer().deserialize(dumps(device.launch()), RequestEnvelope)
     return str(household_key_of(envelope))
+
+
+def test_a_change_another_process_made_is_seen_at_once(
+    alexa: Alexa, device: Device, store: HouseholdStore, writes: list[str]
+) -> None:
+    """The household this process keeps decoded is used only while the stored text is
+    the same: another server process deleting or changing it is seen by the next turn."""
+    ask(alexa, device, "TonightsPromptIntent")
+    ask(alexa, device, "TonightsPromptIntent")
+    assert len(writes) == 2
+    key = writes[0]
+    store.delete(key)  # another process (say, a SkillDisabled it handled) deleted it
+    ask(alexa, device, "TonightsPromptIntent")
+    assert len(writes) == 4  # a new household again: its zone and its prompt are written
+    changed = {**store.load(key), "level": 3}
+    store.save(key, changed)  # another process took the couple deeper
+    said = speech(alexa.send(device, device.intent("WhatDoYouRememberIntent",
+                                                   one_shot=True)))
+    assert "Your depth: light prompts." not in said
+    assert store.load(key)["level"] == 3

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
@@ -25,8 +25,8 @@ from skill.conversation.prompts import Prompt, hint_due, record_prompt
 from skill.conversation.state import Household, Offer
 from skill.handlers.device import device_zone, person_hash
 from skill.handlers.screen import prompt_screen
+from skill.handlers.stored import DecodedHouseholds
 from skill.storage import household_key_of
-from skill.storage.base import EVENTS
 
 log = logging.getLogger("porchlight.skill")
 
@@ -35,12 +35,14 @@ OFFER_ATTRIBUTE = "offer"
 
 @dataclass(frozen=True)
 class Services:
-    """What handlers are built with: settings, a clock, and the secret that keys the hash
-    kept of a recognised person (content is per locale)."""
+    """What handlers are built with: settings, a clock, the secret that keys the hash kept
+    of a recognised person, and the households this skill has decoded (content is per
+    locale)."""
 
     settings: Settings
     clock: Clock
     person_key: bytes = b""
+    households: DecodedHouseholds = field(default_factory=DecodedHouseholds, compare=False)
 
 
 class Turn:
@@ -60,6 +62,8 @@ class Turn:
         self.content: Content = content_for(self.locale)
         self.now: datetime = services.clock()
         self.request_id: str = str(getattr(self.request, "request_id", "") or "")
+        self._as_stored: Household | None = None
+        """The household exactly as the store holds it, when known: saving it writes nothing."""
 
     @cached_property
     def zone(self) -> ZoneInfo:
@@ -86,7 +90,9 @@ class Turn:
     @cached_property
     def household(self) -> Household:
         attributes = self.handler_input.attributes_manager.persistent_attributes
-        return Household.from_attributes(attributes)
+        decoded = self.services.households.read(self.key, attributes)
+        self._as_stored = decoded.household if decoded.exact else None
+        return decoded.household
 
     @cached_property
     def key(self) -> str:
@@ -98,19 +104,25 @@ class Turn:
 
         Handlers never change the remembered time zones; the turn may have learned one
         after the handler took its copy of the household, so the turn's are kept.
-        A household whose stored form is exactly what the store holds (asking again for
-        tonight's prompt) is not written again: nothing durable would change.
+        A household equal to the one the store holds, stored exactly as it would be
+        written (asking again for tonight's prompt), is not written again: nothing durable
+        would change.
         """
         loaded = self.__dict__.get("household")
         if loaded is not None and loaded.zones != household.zones:
             household = replace(household, zones=loaded.zones)
-        manager = self.handler_input.attributes_manager
-        attributes = household.to_attributes()
-        # (a store leaves out an empty event list)
-        if loaded is None or attributes != {EVENTS: [], **manager.persistent_attributes}:
-            manager.persistent_attributes = attributes
+        if household != self._as_stored:
+            manager = self.handler_input.attributes_manager
+            manager.persistent_attributes = household.to_attributes()
             manager.save_persistent_attributes()
+            self._as_stored = household
         self.__dict__["household"] = household
+
+    def forget_household(self) -> None:
+        """Delete everything stored about the household, and what this process kept of it."""
+        self.handler_input.attributes_manager.delete_persistent_attributes()
+        self.services.households.forget(self.key)
+        self._as_stored = None
 
     @property
     def system(self) -> Any:

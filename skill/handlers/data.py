@@ -16,7 +16,7 @@ from skill.conversation import consent
 from skill.conversation.reminders import spoken_when
 from skill.conversation.state import Household, Offer
 from skill.handlers.boundaries import describe, spoken_depth
-from skill.handlers.common import Turn, TurnHandler, intent_name, pending_offer
+from skill.handlers.common import Services, Turn, TurnHandler, intent_name, pending_offer
 
 log = logging.getLogger("porchlight.data")
 
@@ -85,17 +85,20 @@ class ForgetAnswerHandler(TurnHandler):
                 api.delete_reminder(reminder.token)
             except AlexaApiError as error:
                 log.warning("reminder could not be deleted", extra={"status": error.status})
-        turn.handler_input.attributes_manager.delete_persistent_attributes()
+        turn.forget_household()
         return turn.end(turn.line("forget_done"))
 
 
 class SkillDisabledHandler(AbstractRequestHandler):  # type: ignore[misc]
     """The skill was disabled: delete everything kept about the household."""
 
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input))
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        handler_input.attributes_manager.delete_persistent_attributes()
+        Turn(handler_input, self.services).forget_household()
         log.info("household deleted after SkillDisabled")
         return handler_input.response_builder.response

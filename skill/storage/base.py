@@ -43,12 +43,25 @@ def event_rows(attributes: dict[str, Any]) -> dict[str, tuple[str, str]]:
     return rows
 
 
-def stored_attributes(document: str | None, events: list[str]) -> dict[str, Any]:
+class StoredAttributes(dict[str, Any]):
+    """What ``load`` returns: the attributes, and ``source``, the stored text they were
+    read from (the document, then each event body). Equal sources mean equal attributes,
+    so a reader can recognise a household it has decoded before without comparing them
+    (``skill.handlers.stored``)."""
+
+    __slots__ = ("source",)
+
+    def __init__(self, attributes: dict[str, Any], source: tuple[str, ...]) -> None:
+        super().__init__(attributes)
+        self.source = source
+
+
+def stored_attributes(document: str | None, events: list[str]) -> StoredAttributes:
     """What ``load`` returns from a stored document and event bodies (in time order)."""
     attributes: dict[str, Any] = jsonio.loads(document) if document else {}
     if events:
         attributes[EVENTS] = [jsonio.loads(body) for body in events]
-    return attributes
+    return StoredAttributes(attributes, (document or "", *events))
 
 
 def user_id_of(request_envelope: Any) -> str | None:
