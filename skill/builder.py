@@ -29,7 +29,7 @@ from skill.handlers import (
     reminders,
     safety,
 )
-from skill.handlers.common import Services, TurnHandler, intent_name
+from skill.handlers.common import Services, TurnHandler, intent_name, request_type
 from skill.storage import HouseholdStore
 
 
@@ -116,18 +116,20 @@ Candidates = tuple[tuple[Any, bool], ...]
 
 class DispatchTable(GenericRequestMapper):  # type: ignore[misc]
     """The SDK's mapper (first handler whose ``can_handle`` is true wins), with the
-    per-request search cut to the handlers that can answer the request's intent.
+    per-request search cut to the handlers that can answer the request.
 
-    Most handlers answer by intent name alone (``TurnHandler.can_handle``). Once, at
-    start-up, a table is built from each intent name to the chain, in the skill's order, of
-    the handlers that name it and every handler whose ``can_handle`` is its own (it may look
-    at the request type, the session or the household, so it is asked as before, in order).
-    Requests with no intent, or one no handler names, go through those state-aware
-    handlers alone. The answer is the SDK's linear search's (tests/test_dispatch.py).
+    Most handlers answer by intent name alone (``TurnHandler.can_handle``). The others
+    have a ``can_handle`` of their own (it may look at the request type, the session or
+    the household), so they are asked as before, in order, wherever they may answer: any
+    request, unless they declare the only request types (``request_types``) or intent
+    names (``only_intents``) it can be true for. Once, at start-up, a table is built from
+    each (request type, intent name) the handlers name to that chain, in the skill's
+    order; anything else is worked out when it comes. The answer is the SDK's linear
+    search's (tests/test_dispatch.py).
     """
 
     def __init__(self, request_handler_chains: Any) -> None:
-        self._table: tuple[dict[str, Candidates], Candidates] | None = None
+        self._table: dict[tuple[str, str | None], Candidates] | None = None
         super().__init__(request_handler_chains)
         self._table = self._build()
 
@@ -135,24 +137,38 @@ class DispatchTable(GenericRequestMapper):  # type: ignore[misc]
         super().add_request_handler_chain(request_handler_chain)
         self._table = None  # built again, with the new chain, before the next request
 
-    def _build(self) -> tuple[dict[str, Candidates], Candidates]:
-        chains = list(self.request_handler_chains)
-        by_name = [type(c.request_handler).can_handle is TurnHandler.can_handle for c in chains]
-        names = {n for c, named in zip(chains, by_name, strict=True) if named
-                 for n in c.request_handler.intents}
+    def _build(self) -> dict[tuple[str, str | None], Candidates]:
+        handlers = [chain.request_handler for chain in self.request_handler_chains]
+        names: set[str | None] = {None}
+        types = {"IntentRequest"}
+        for handler in handlers:
+            names.update(getattr(handler, "intents", None) or ())
+            names.update(getattr(handler, "only_intents", None) or ())
+            types.update(getattr(handler, "request_types", None) or ())
+        return {(kind, name): self._candidates(kind, name) for kind in types for name in names}
 
-        def candidates(name: str | None) -> Candidates:
-            return tuple((c, named) for c, named in zip(chains, by_name, strict=True)
-                         if not named or name in c.request_handler.intents)
-
-        return {name: candidates(name) for name in names}, candidates(None)
+    def _candidates(self, kind: str, name: str | None) -> Candidates:
+        found = []
+        for chain in self.request_handler_chains:
+            handler = chain.request_handler
+            if type(handler).can_handle is TurnHandler.can_handle:
+                if name is not None and name in handler.intents:
+                    found.append((chain, True))
+                continue
+            kinds = getattr(handler, "request_types", None)
+            names = getattr(handler, "only_intents", None)
+            if (kinds is None or kind in kinds) and (names is None or name in names):
+                found.append((chain, False))
+        return tuple(found)
 
     def get_request_handler_chain(self, handler_input: Any) -> Any:
         table = self._table or self._build()
         self._table = table
-        named, others = table
-        name = intent_name(handler_input)
-        for chain, decided in named.get(name, others) if name else others:
+        key = (request_type(handler_input), intent_name(handler_input))
+        candidates = table.get(key)
+        if candidates is None:  # named by no handler: rare, so not kept
+            candidates = self._candidates(*key)
+        for chain, decided in candidates:
             if decided or chain.request_handler.can_handle(handler_input=handler_input):
                 return chain
         return None

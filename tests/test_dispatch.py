@@ -41,3 +41,19 @@ def test_the_same_handler_answers_every_envelope_shape(app: Any) -> None:
                 attributes_manager=AttributesManager(request_envelope=parsed))
             assert (ours.get_request_handler_chain(handler_input)
                     is stock.get_request_handler_chain(handler_input))
+
+
+def test_a_handler_is_asked_only_where_it_declared_it_may_answer(app: Any) -> None:
+    """Handlers with a ``can_handle`` of their own are left out of the chains of request
+    types and intents they declared they never answer (the test above shows the answer
+    is the same)."""
+    skill = app.extensions["porchlight.endpoint"].ready().skill
+    table = skill.request_dispatcher.request_mappers[0]._table
+    asked = [type(chain.request_handler).__name__
+             for chain, decided in table[("IntentRequest", "TonightsPromptIntent")]]
+    before = asked[:asked.index("TonightsPromptHandler")]  # the one that answers it
+    assert before == ["ScreenedWordsHandler", "NumberAgainHandler"]
+    launch = [type(chain.request_handler).__name__
+              for chain, decided in table[("LaunchRequest", None)]]
+    assert "LaunchHandler" in launch and "SessionEndedHandler" not in launch
+    assert "CheckInYesHandler" not in launch and "NotNowHandler" not in launch

@@ -171,6 +171,7 @@ class RevisitYesHandler(TurnHandler):
     """ "Yes" to the four-weekly offer to hear the boundaries again."""
 
     intents = ("AMAZON.YesIntent",)
+    only_intents = frozenset(intents)
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return (super().can_handle(handler_input)
@@ -220,6 +221,7 @@ class RemoveAllAnswerHandler(TurnHandler):
     """Yes removes every boundary; no, stop or cancel keeps them all."""
 
     intents = ("AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent")
+    only_intents = frozenset(intents)
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return (super().can_handle(handler_input)

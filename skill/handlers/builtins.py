@@ -101,6 +101,7 @@ class FallbackHandler(TurnHandler):
     """
 
     intents = ("AMAZON.FallbackIntent", "AMAZON.YesIntent")
+    request_types = frozenset({"IntentRequest"})
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(is_request_type("IntentRequest")(handler_input))
@@ -171,6 +172,8 @@ def _inner_ssml(speech: Any) -> str:
 
 class SessionEndedHandler(AbstractRequestHandler):  # type: ignore[misc]
     """The session closed (the user left, or silence): nothing to say."""
+
+    request_types = frozenset({"SessionEndedRequest"})
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(is_request_type("SessionEndedRequest")(handler_input))

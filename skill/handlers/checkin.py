@@ -76,6 +76,7 @@ class CheckInYesHandler(TurnHandler):
     """ "Yes" to the check-in's permission question, or to a lighter night after a storm."""
 
     intents = ("AMAZON.YesIntent",)
+    only_intents = frozenset(intents)
     OFFERS = (Offer.CHECKIN_PERMISSION, Offer.STORMY_LIGHTER)
 
     def can_handle(self, handler_input: HandlerInput) -> bool:

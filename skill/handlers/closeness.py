@@ -49,6 +49,7 @@ class ClosenessYesHandler(TurnHandler):
     """ "Yes" when the skill asked the other partner about the closeness prompts."""
 
     intents = ("AMAZON.YesIntent",)
+    only_intents = frozenset(intents)
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return (super().can_handle(handler_input)

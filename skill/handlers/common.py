@@ -274,6 +274,11 @@ class TurnHandler(AbstractRequestHandler, ABC):  # type: ignore[misc]
     intents: tuple[str, ...] = ()
     asks_zone: bool = True
     """False where nothing may wait on the Settings API (a "not now")."""
+    request_types: frozenset[str] | None = None
+    """With a ``can_handle`` of the handler's own: the only request types it can be true
+    for (None: any). The skill's dispatch table asks it on no other request."""
+    only_intents: frozenset[str] | None = None
+    """Likewise, the only intent names it can be true for (None: any, or no intent)."""
 
     def __init__(self, services: Services) -> None:
         self.services = services

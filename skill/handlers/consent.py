@@ -30,6 +30,7 @@ class NotNowHandler(TurnHandler):
 
     intents = ("NotNowIntent",)
     asks_zone = False  # a "not now" never waits on the Settings API
+    only_intents = frozenset({*intents, *OFFER_DECLINING_INTENTS})
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         name = intent_name(handler_input)

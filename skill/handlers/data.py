@@ -72,6 +72,7 @@ class ForgetAnswerHandler(TurnHandler):
     """Yes deletes it all (and the reminder); no, stop or cancel keeps everything."""
 
     intents = ("AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent")
+    only_intents = frozenset(intents)
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return super().can_handle(handler_input) and pending_offer(handler_input) is Offer.FORGET
@@ -91,6 +92,8 @@ class ForgetAnswerHandler(TurnHandler):
 
 class SkillDisabledHandler(AbstractRequestHandler):  # type: ignore[misc]
     """The skill was disabled: delete everything kept about the household."""
+
+    request_types = frozenset({"AlexaSkillEvent.SkillDisabled"})
 
     def __init__(self, services: Services) -> None:
         self.services = services

@@ -80,6 +80,8 @@ def go_deeper(turn: Turn, household: Household) -> Response:
 class LaunchHandler(TurnHandler):
     """ "Open Porch Light": first-run welcome, a quiet hello, or an offer."""
 
+    request_types = frozenset({"LaunchRequest"})
+
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(is_request_type("LaunchRequest")(handler_input))
 
@@ -173,6 +175,7 @@ class YesToOfferHandler(TurnHandler):
     """ "Yes" while the skill waits on an offer."""
 
     intents = ("AMAZON.YesIntent",)
+    only_intents = frozenset(intents)
     OFFERS = (Offer.PROMPT, Offer.DEEPER, Offer.HEARTH_FIRST_YES, Offer.HEARTH_SECOND_YES)
 
     def can_handle(self, handler_input: HandlerInput) -> bool:

@@ -100,6 +100,7 @@ class ReminderYesHandler(TurnHandler):
     """ "Yes" to the reminder offer: Sundays at 7 p.m. unless they say otherwise."""
 
     intents = ("AMAZON.YesIntent",)
+    only_intents = frozenset(intents)
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return super().can_handle(handler_input) and pending_offer(handler_input) is Offer.REMINDER
@@ -145,6 +146,8 @@ class StopRemindersHandler(TurnHandler):
 
 class PermissionAnswerHandler(TurnHandler):
     """Alexa's answer to the voice permission request: accepted, denied, or not answered."""
+
+    request_types = frozenset({"Connections.Response"})
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         request = handler_input.request_envelope.request
