@@ -252,6 +252,19 @@ def test_real_prompts_within_the_library_limit_fit_a_prompt_turn(locale: str) ->
             assert words(speech) <= WORD_LIMITS[TurnKind.PROMPT], (prompt.id, speech)
 
 
+@pytest.mark.parametrize("locale", LOCALES)
+def test_words_add_up_over_the_parts_of_a_prompt_turn(locale: str) -> None:
+    """``prompt_turn`` counts each part once and adds them up: the same count as the
+    joined turn's, for every real prompt with every intro, notice and hint variant."""
+    content = load_content(locale)
+    parts = [variant for key in (*INTRO_KEYS, "first_run_notice", "prompt_hint")
+             for variant in content.lines[key]]
+    for prompt in content.prompts:
+        speech = prompt_ssml(prompt)
+        for part in parts:
+            assert words(f"{part} {speech}") == words(part) + words(speech), (prompt.id, part)
+
+
 def test_a_prompt_turn_gives_way_in_order_hint_then_intro() -> None:
     prompt = prompt_ssml(worst_prompt())
     short = prompt_ssml(Prompt("short", 1, "our-story", frozenset(), "What made you smile?"))

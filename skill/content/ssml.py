@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 ALEXA_SSML_TAGS = frozenset({
@@ -48,8 +49,10 @@ def _valid_break(time: str) -> bool:
     return 0 < seconds <= 10
 
 
+@lru_cache(maxsize=1024)
 def to_plain_text(inner: str) -> str:
-    """Speech with its tags removed, for cards and logs of our own lines."""
+    """Speech with its tags removed, for cards and logs of our own lines (and for counting
+    words: remembered, as the same lines and prompts come back on every turn)."""
     text = _TAG.sub(" ", inner)
     text = text.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
     text = text.replace("&amp;", "&")

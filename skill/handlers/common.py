@@ -248,13 +248,16 @@ def prompt_turn(prompt_speech: str, *, notice: str = "", intro: str = "", hint: 
     when a long prompt would otherwise make the turn too long to follow by ear.
     """
     limit = WORD_LIMITS[TurnKind.PROMPT]
-    speech = ""
+    # Words add up over parts joined by spaces, and each part is a line or a prompt the
+    # skill says again and again: counted once each (``to_plain_text`` remembers them).
+    words = {part: spoken_words(part) for part in (notice, intro, prompt_speech, hint)}
+    kept: tuple[str, ...] = ()
     for parts in ((notice, intro, prompt_speech, hint), (notice, intro, prompt_speech),
                   (notice, prompt_speech)):
-        speech = " ".join(part for part in parts if part)
-        if spoken_words(speech) <= limit:
+        kept = tuple(part for part in parts if part)
+        if sum(words[part] for part in kept) <= limit:
             break
-    return speech
+    return " ".join(kept)
 
 
 def prompt_ssml(prompt: Prompt) -> str:
