@@ -38,8 +38,9 @@ def speak_tonights_prompt(turn: Turn, household: Household) -> Response:
     if prompt is not None and prompt.level <= allowed_ceiling(turn, household, prompt.level):
         spoken = Spoken(kind=Declined.PROMPT, ref=prompt.id, evening=turn.evening,
                         level=prompt.level)
-        household = replace(household, last_spoken=spoken)
-        turn.save(household)
+        if household.last_spoken != spoken:  # else nothing changes: the same ask again
+            household = replace(household, last_spoken=spoken)
+            turn.save(household)
         return turn.deliver_prompt(household, prompt, "prompt_again_intro", remember=False)
     return speak_new_prompt(turn, household, "prompt_intro", depth.prompt_ceiling(household))
 
