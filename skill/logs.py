@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import secrets
@@ -102,7 +101,7 @@ class UserHasher:
     def __call__(self, user_id: str | None) -> str | None:
         if not user_id:
             return None
-        return hmac.new(self._key, user_id.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+        return hmac.digest(self._key, user_id.encode("utf-8"), "sha256").hex()[:16]
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]

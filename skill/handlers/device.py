@@ -6,7 +6,6 @@ The zone comes from the Alexa Settings API, remembered per household and device 
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 from typing import TYPE_CHECKING
@@ -59,4 +58,4 @@ def person_hash(key: bytes, person_id: str | None) -> str | None:
     """A keyed hash of a personId (HMAC-SHA-256, 32 hex digits), or None for nobody."""
     if person_id is None:
         return None
-    return hmac.new(key, person_id.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(key, person_id.encode("utf-8"), "sha256").hex()[:32]
