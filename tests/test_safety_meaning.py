@@ -75,7 +75,15 @@ def test_training_again_gives_the_packaged_classifier(
     assert arrays["danger_support"].shape == packaged.danger_gate.support.shape
     assert abs(float(arrays["threshold"]) - packaged.threshold) < 1e-3
     assert abs(float(arrays["danger_threshold"]) - packaged.danger_threshold) < 1e-3
-    assert np.abs(arrays["kind_weights"] - packaged.kind_weights).max() < 1e-3
+    # The kind weights themselves may differ from machine to machine: lbfgs stops where
+    # float-level differences in the sentence vectors (another CPU's kernels) lead it, in
+    # directions the data hardly constrains (0.019 seen). The kind scores of real phrasings
+    # (the gate's support vectors) may not: 0.025 apart across machines, 0.2 and more when
+    # KIND_C moves by a tenth.
+    support = packaged.gate.support.astype(np.float32)
+    ours = support @ arrays["kind_weights"] + arrays["kind_bias"]
+    theirs = support @ packaged.kind_weights + packaged.kind_bias
+    assert np.abs(ours - theirs).max() < 0.06
     assert abs(float(arrays["veto"]) - packaged.veto) < 1e-3
     assert rates["cv_concern_recall"] >= 0.85  # cross-validated, on hard training data
     assert rates["calibration_recall"] >= rates["patterns_alone_recall"]
