@@ -70,13 +70,15 @@ def instrument(app: Any, clock: StageClock) -> None:
 
 
 def environ(headers: dict[str, str], body: bytes) -> dict[str, Any]:
-    """The WSGI environ gunicorn builds for this request."""
+    """The WSGI environ gunicorn builds for this request (gunicorn ends the input stream
+    itself, so it says ``wsgi.input_terminated``: the body is read without a wrapper)."""
     env: dict[str, Any] = {
         "REQUEST_METHOD": "POST", "PATH_INFO": "/alexa", "SCRIPT_NAME": "", "QUERY_STRING": "",
         "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
         "wsgi.errors": sys.stderr, "wsgi.version": (1, 0), "wsgi.multithread": False,
-        "wsgi.multiprocess": True, "wsgi.run_once": False, "CONTENT_LENGTH": str(len(body)),
+        "wsgi.multiprocess": True, "wsgi.run_once": False, "wsgi.input_terminated": True,
+        "CONTENT_LENGTH": str(len(body)),
         "CONTENT_TYPE": headers.get("Content-Type", "application/json"),
     }
     for name, value in headers.items():
