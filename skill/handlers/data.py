@@ -17,6 +17,7 @@ from skill.conversation.reminders import spoken_when
 from skill.conversation.state import Household, Offer
 from skill.handlers.boundaries import describe, spoken_depth
 from skill.handlers.common import Services, Turn, TurnHandler, intent_name, pending_offer
+from skill.storage import household_key_of
 
 log = logging.getLogger("porchlight.data")
 
@@ -102,6 +103,7 @@ class SkillDisabledHandler(AbstractRequestHandler):  # type: ignore[misc]
         return bool(is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input))
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        Turn(handler_input, self.services).forget_household()
+        handler_input.attributes_manager.delete_persistent_attributes()
+        self.services.households.forget(household_key_of(handler_input.request_envelope))
         log.info("household deleted after SkillDisabled")
         return handler_input.response_builder.response
