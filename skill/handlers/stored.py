@@ -4,8 +4,9 @@ Most requests read a household whose stored text has not changed since this proc
 read it (asking again for tonight's prompt changes nothing). Its decoded ``Household``, a
 frozen value, is kept and reused, and so is knowing whether writing it back would store
 exactly the same text, which is what lets a turn skip the write without encoding it.
-The store is read on every request all the same: the stored text is the key, so another
-process's write is seen at once, and nothing here can serve a stale household.
+The store is read on every request all the same, and the kept household is used only
+while the stored text is exactly the text it was decoded from: another process's write is
+seen at once, and nothing here can serve a stale household.
 """
 
 from __future__ import annotations
