@@ -107,3 +107,18 @@ def test_the_word_is_asked_for_once_then_next_moves_on(alexa: Alexa, device: Dev
     assert elicits_the_weather(asked)
     later = alexa.send(device, device.intent("NextStepIntent", one_shot=True))
     assert "shift" in speech(later)
+
+
+def test_a_weather_word_at_another_step_says_that_step_again(alexa: Alexa, device: Device) -> None:
+    """The check-in is under way, so the couple hear where it is, never "you can start
+    your check-in"."""
+    asked = alexa.send(device, device.intent("StartCheckInIntent", one_shot=True))
+    early = alexa.send(device, device.intent("WeatherWordIntent", {"weather": "sunny"}))
+    assert speech(early) == speech(asked) and early["response"]["shouldEndSession"] is False
+    warm = alexa.send(device, device.intent("AMAZON.YesIntent"))  # the permission still stands
+    again = alexa.send(device, device.intent("WeatherWordIntent", {"weather": "cloudy"},
+                                             one_shot=True))
+    assert speech(again) == speech(warm) and again["response"]["shouldEndSession"] is True
+    assert "start your check-in" not in speech(again)
+    weather = alexa.send(device, device.intent("NextStepIntent", one_shot=True))
+    assert "weather" in speech(weather)

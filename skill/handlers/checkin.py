@@ -129,10 +129,12 @@ class WeatherWordHandler(TurnHandler):
         said = slot_value(turn.handler_input, WEATHER_SLOT)
         current = active_checkin(turn)
         household = checkin.remember_weather(turn.household, word, turn.evening)
-        if current is None or current.step is not CheckInStep.WEATHER:
+        if current is None:
             if word:
                 turn.save(household)
             return turn.end(turn.line("weather_outside_checkin"))
+        if current.step is not CheckInStep.WEATHER:  # early, or late: the step they are on
+            return speak_step(turn, household, current)
         if not said:
             return ask_weather_word(turn, current)
         if checkin.is_stormy(word):
