@@ -52,6 +52,11 @@ def event_ids(document: dict[str, Any]) -> list[str]:
     return [e["id"] for e in document.get("events", [])]
 
 
+def source(attributes: dict[str, Any]) -> object:
+    """The stored text a load says it read (``StoredAttributes.source``)."""
+    return getattr(attributes, "source", None)
+
+
 class StoreContract:
     """Behaviour every HouseholdStore backend must have."""
 
@@ -91,6 +96,23 @@ class StoreContract:
         loaded["level"] = 4
         loaded["events"].clear()
         assert store.load(HOUSEHOLD) == {"level": 1, "events": [E1]}
+
+    def test_a_load_carries_the_stored_text_it_was_read_from(
+        self, store: HouseholdStore
+    ) -> None:
+        """``source`` (what ``skill.handlers.stored`` checks a kept household against) is
+        the same while nothing changes, and changes with the document or a new event."""
+        assert source(store.load(HOUSEHOLD)) == ("",)
+        store.save(HOUSEHOLD, {"level": 1})
+        first = source(store.load(HOUSEHOLD))
+        assert source(store.load(HOUSEHOLD)) == first
+        store.save(HOUSEHOLD, {"level": 1})
+        assert source(store.load(HOUSEHOLD)) == first
+        store.save(HOUSEHOLD, {"level": 2})
+        second = source(store.load(HOUSEHOLD))
+        store.save(HOUSEHOLD, {"level": 2, "events": [E1]})
+        third = source(store.load(HOUSEHOLD))
+        assert len({first, second, third}) == 3 and len(third) == 2
 
     # --------------------------------------------------------------------- events
 

@@ -105,7 +105,8 @@ class HouseholdStore(AbstractPersistenceAdapter, ABC):  # type: ignore[misc]
 
     @abstractmethod
     def load(self, key: str) -> dict[str, Any]:
-        """The household's document with its events under ``"events"``; {} when new."""
+        """The household's document with its events under ``"events"``; {} when new. The
+        stores here return ``StoredAttributes``, which lets a household be decoded once."""
 
     @abstractmethod
     def save(self, key: str, attributes: dict[str, Any]) -> None:

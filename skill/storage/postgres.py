@@ -29,6 +29,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from skill.storage.base import (
     HouseholdStore,
+    StoredAttributes,
     StoreError,
     document_json,
     event_rows,
@@ -198,7 +199,7 @@ class PostgresStore(HouseholdStore):
                                  f"{self.timeout * DEADLINE_FACTOR:g} s") from error
             raise StoreError(f"PostgreSQL {what} failed: {error}") from error
 
-    def load(self, key: str) -> dict[str, Any]:
+    def load(self, key: str) -> StoredAttributes:
         with self._connection("read") as connection:
             row = connection.execute(
                 "SELECT state FROM households WHERE key = %s", (key,)

@@ -24,6 +24,7 @@ from typing import Any
 from skill.storage.base import (
     HouseholdStore,
     NoDatabase,
+    StoredAttributes,
     StoreError,
     document_json,
     event_rows,
@@ -171,7 +172,7 @@ class SQLiteStore(HouseholdStore):
                 connection.execute(f"PRAGMA user_version={number}")
         return SCHEMA_VERSION
 
-    def load(self, key: str) -> dict[str, Any]:
+    def load(self, key: str) -> StoredAttributes:
         try:
             # One statement, so one read transaction: the document and the events agree.
             rows = self._connection().execute(LOAD, (key,)).fetchall()
