@@ -64,14 +64,12 @@ def test_forget_drops_the_household() -> None:
 
 def test_at_most_max_kept_households_are_kept_the_oldest_going_first() -> None:
     households = DecodedHouseholds(max_kept=3)
-    for key in "abcd":
-        households.read(key, loaded(Household()))
-    assert len(households) == 3
-    kept_b = households.read("b", loaded(Household()))
-    assert households.read("b", loaded(Household())) is kept_b  # still kept
-    households.read("e", loaded(Household()))
-    households.read("a", loaded(Household()))  # "a" went first, so it is decoded anew
-    assert len(households) == 3
+    first = {key: households.read(key, loaded(Household())) for key in "abcd"}
+    assert len(households) == 3 and "a" not in households  # the first decoded went first
+    assert households.read("b", loaded(Household())) is first["b"]  # still kept
+    assert households.read("d", loaded(Household())) is first["d"]
+    assert households.read("a", loaded(Household())) is not first["a"]  # decoded anew
+    assert len(households) == 3 and "b" not in households  # and "b" made room for it
 
 
 def test_threads_reading_at_once_all_get_the_household() -> None:
