@@ -17,11 +17,11 @@ import argparse
 import os
 import pickle
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 WARM_UP = 200
 TOTALS = re.compile(rb"^(?:summary|totals): (\d+)", re.MULTILINE)
@@ -44,6 +44,8 @@ def measure(count: int) -> int:
     """Instructions one request costs, from two callgrind runs."""
     from benchmarks.traffic import Traffic
 
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed: apt-get install valgrind")
     with tempfile.TemporaryDirectory(prefix="porchlight-instructions-") as name:
         folder = Path(name)
         traffic = Traffic(folder)  # signed now: both runs start well within the 150 s window
@@ -58,7 +60,7 @@ def _callgrind(folder: Path, count: int) -> subprocess.Popen[bytes]:
     command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/callgrind.{count}",
                sys.executable, "-m", "benchmarks.instructions", "--serve", str(folder),
                "--count", str(count)]
-    env: dict[str, Any] = {**os.environ, "PYTHONHASHSEED": "0"}
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
 
